@@ -1,0 +1,1 @@
+//! Predicate extractors, one per query language.
