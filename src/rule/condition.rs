@@ -323,7 +323,11 @@ impl ConditionParser {
         }
     }
 
-    fn of(&mut self, quantifier: Quantifier, start: TextRange) -> Result<Condition, ConditionError> {
+    fn of(
+        &mut self,
+        quantifier: Quantifier,
+        start: TextRange,
+    ) -> Result<Condition, ConditionError> {
         if self.peek() != Some(&Token::Of) {
             return Err(self.error_here("expected `of` after a quantifier"));
         }

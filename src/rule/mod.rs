@@ -170,7 +170,8 @@ pub struct LogSource {
 impl LogSource {
     /// `category/product/service`, with empty parts for missing keys.
     pub fn key(&self) -> String {
-        let part = |s: &Option<SpannedStr>| s.as_ref().map_or(String::new(), |s| s.value.to_lowercase());
+        let part =
+            |s: &Option<SpannedStr>| s.as_ref().map_or(String::new(), |s| s.value.to_lowercase());
         format!(
             "{}/{}/{}",
             part(&self.category),

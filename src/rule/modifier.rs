@@ -40,36 +40,144 @@ pub enum Modifier {
 
 /// Name, modifier and one-line documentation, in the order completion shows them.
 pub const MODIFIERS: &[(&str, Modifier, &str)] = &[
-    ("contains", Modifier::Contains, "Value appears anywhere in the field (`*value*`)."),
-    ("startswith", Modifier::StartsWith, "Field begins with the value (`value*`)."),
-    ("endswith", Modifier::EndsWith, "Field ends with the value (`*value`)."),
-    ("all", Modifier::All, "Every value of the list must match (AND instead of OR)."),
-    ("re", Modifier::Re, "Value is a regular expression (PCRE subset)."),
-    ("i", Modifier::ReIgnoreCase, "After `re`: case-insensitive regular expression."),
-    ("m", Modifier::ReMultiLine, "After `re`: `^`/`$` match at line breaks."),
-    ("s", Modifier::ReDotAll, "After `re`: `.` also matches a line break."),
-    ("windash", Modifier::Windash, "Also match `-`, `/`, en/em dash and horizontal bar variants of a leading dash."),
-    ("cidr", Modifier::Cidr, "Value is an IPv4/IPv6 network in CIDR notation."),
-    ("exists", Modifier::Exists, "Value `true`/`false`: the field is present or absent."),
-    ("fieldref", Modifier::FieldRef, "Value names another field whose value must be equal."),
-    ("base64", Modifier::Base64, "Match the base64 encoding of the value."),
-    ("base64offset", Modifier::Base64Offset, "Match the value base64-encoded at any of the three offsets (use with `contains`)."),
-    ("utf16le", Modifier::Utf16Le, "Encode the value as UTF-16LE before the next modifier (usually `base64`)."),
-    ("utf16be", Modifier::Utf16Be, "Encode the value as UTF-16BE before the next modifier."),
-    ("utf16", Modifier::Utf16, "Encode the value as UTF-16 with BOM before the next modifier."),
+    (
+        "contains",
+        Modifier::Contains,
+        "Value appears anywhere in the field (`*value*`).",
+    ),
+    (
+        "startswith",
+        Modifier::StartsWith,
+        "Field begins with the value (`value*`).",
+    ),
+    (
+        "endswith",
+        Modifier::EndsWith,
+        "Field ends with the value (`*value`).",
+    ),
+    (
+        "all",
+        Modifier::All,
+        "Every value of the list must match (AND instead of OR).",
+    ),
+    (
+        "re",
+        Modifier::Re,
+        "Value is a regular expression (PCRE subset).",
+    ),
+    (
+        "i",
+        Modifier::ReIgnoreCase,
+        "After `re`: case-insensitive regular expression.",
+    ),
+    (
+        "m",
+        Modifier::ReMultiLine,
+        "After `re`: `^`/`$` match at line breaks.",
+    ),
+    (
+        "s",
+        Modifier::ReDotAll,
+        "After `re`: `.` also matches a line break.",
+    ),
+    (
+        "windash",
+        Modifier::Windash,
+        "Also match `-`, `/`, en/em dash and horizontal bar variants of a leading dash.",
+    ),
+    (
+        "cidr",
+        Modifier::Cidr,
+        "Value is an IPv4/IPv6 network in CIDR notation.",
+    ),
+    (
+        "exists",
+        Modifier::Exists,
+        "Value `true`/`false`: the field is present or absent.",
+    ),
+    (
+        "fieldref",
+        Modifier::FieldRef,
+        "Value names another field whose value must be equal.",
+    ),
+    (
+        "base64",
+        Modifier::Base64,
+        "Match the base64 encoding of the value.",
+    ),
+    (
+        "base64offset",
+        Modifier::Base64Offset,
+        "Match the value base64-encoded at any of the three offsets (use with `contains`).",
+    ),
+    (
+        "utf16le",
+        Modifier::Utf16Le,
+        "Encode the value as UTF-16LE before the next modifier (usually `base64`).",
+    ),
+    (
+        "utf16be",
+        Modifier::Utf16Be,
+        "Encode the value as UTF-16BE before the next modifier.",
+    ),
+    (
+        "utf16",
+        Modifier::Utf16,
+        "Encode the value as UTF-16 with BOM before the next modifier.",
+    ),
     ("wide", Modifier::Wide, "Alias of `utf16le`."),
     ("gt", Modifier::Gt, "Numeric field greater than the value."),
-    ("gte", Modifier::Gte, "Numeric field greater than or equal to the value."),
+    (
+        "gte",
+        Modifier::Gte,
+        "Numeric field greater than or equal to the value.",
+    ),
     ("lt", Modifier::Lt, "Numeric field less than the value."),
-    ("lte", Modifier::Lte, "Numeric field less than or equal to the value."),
-    ("cased", Modifier::Cased, "Compare case-sensitively (Sigma compares case-insensitively by default)."),
-    ("expand", Modifier::Expand, "Value holds `%placeholders%` that the backend pipeline expands."),
-    ("minute", Modifier::Minute, "Compare the minute part of a timestamp field."),
-    ("hour", Modifier::Hour, "Compare the hour part of a timestamp field."),
-    ("day", Modifier::Day, "Compare the day-of-month part of a timestamp field."),
-    ("week", Modifier::Week, "Compare the week part of a timestamp field."),
-    ("month", Modifier::Month, "Compare the month part of a timestamp field."),
-    ("year", Modifier::Year, "Compare the year part of a timestamp field."),
+    (
+        "lte",
+        Modifier::Lte,
+        "Numeric field less than or equal to the value.",
+    ),
+    (
+        "cased",
+        Modifier::Cased,
+        "Compare case-sensitively (Sigma compares case-insensitively by default).",
+    ),
+    (
+        "expand",
+        Modifier::Expand,
+        "Value holds `%placeholders%` that the backend pipeline expands.",
+    ),
+    (
+        "minute",
+        Modifier::Minute,
+        "Compare the minute part of a timestamp field.",
+    ),
+    (
+        "hour",
+        Modifier::Hour,
+        "Compare the hour part of a timestamp field.",
+    ),
+    (
+        "day",
+        Modifier::Day,
+        "Compare the day-of-month part of a timestamp field.",
+    ),
+    (
+        "week",
+        Modifier::Week,
+        "Compare the week part of a timestamp field.",
+    ),
+    (
+        "month",
+        Modifier::Month,
+        "Compare the month part of a timestamp field.",
+    ),
+    (
+        "year",
+        Modifier::Year,
+        "Compare the year part of a timestamp field.",
+    ),
 ];
 
 impl Modifier {

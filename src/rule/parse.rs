@@ -33,7 +33,17 @@ fn inherit(mut rule: Rule, global: &Rule) -> Rule {
             }
         )*};
     }
-    take_missing!(title, id, status, level, description, author, date, modified, license);
+    take_missing!(
+        title,
+        id,
+        status,
+        level,
+        description,
+        author,
+        date,
+        modified,
+        license
+    );
     for list in [
         (&mut rule.tags, &global.tags),
         (&mut rule.references, &global.references),
@@ -111,7 +121,9 @@ fn spanned_scalar(node: &Node) -> Option<SpannedStr> {
 }
 
 fn string(map: &Node, key: &str) -> Option<SpannedStr> {
-    map.get(key).filter(|n| !n.is_null()).and_then(spanned_scalar)
+    map.get(key)
+        .filter(|n| !n.is_null())
+        .and_then(spanned_scalar)
 }
 
 /// A list of scalars; a lone scalar counts as a one-item list.
@@ -119,7 +131,10 @@ fn strings(map: &Node, key: &str) -> Vec<SpannedStr> {
     match map.get(key) {
         Some(node) => match node.as_sequence() {
             Some(items) => items.iter().filter_map(spanned_scalar).collect(),
-            None => spanned_scalar(node).filter(|_| !node.is_null()).into_iter().collect(),
+            None => spanned_scalar(node)
+                .filter(|_| !node.is_null())
+                .into_iter()
+                .collect(),
         },
         None => Vec::new(),
     }
@@ -189,7 +204,11 @@ fn conditions(text: &str, node: &Node) -> Vec<ParsedCondition> {
                 // Escapes or line folding: offsets inside cannot be mapped, so
                 // every range covers the whole scalar.
                 None => condition::parse(&scalar.value, &|offset| {
-                    if offset == 0 { node.range.start } else { node.range.end }
+                    if offset == 0 {
+                        node.range.start
+                    } else {
+                        node.range.end
+                    }
                 }),
             };
             Some(ParsedCondition {
@@ -224,7 +243,9 @@ fn selection(entry: &Entry) -> Selection {
             maps: vec![field_map(node)],
             is_list: false,
         },
-        NodeKind::Sequence(items) if !items.is_empty() && items.iter().all(|i| i.as_mapping().is_some()) => {
+        NodeKind::Sequence(items)
+            if !items.is_empty() && items.iter().all(|i| i.as_mapping().is_some()) =>
+        {
             SelectionBody::Maps {
                 maps: items.iter().map(field_map).collect(),
                 is_list: true,
@@ -361,12 +382,17 @@ level: high
         assert!(items[1].has(Modifier::All));
         assert_eq!(items[1].values.len(), 2);
 
-        let SelectionBody::Maps { maps, is_list } = &detection.selection("filter_main").unwrap().body else {
+        let SelectionBody::Maps { maps, is_list } =
+            &detection.selection("filter_main").unwrap().body
+        else {
             panic!()
         };
         assert!(is_list);
         assert_eq!(maps.len(), 2);
-        assert!(matches!(detection.selection("keywords").unwrap().body, SelectionBody::Keywords(_)));
+        assert!(matches!(
+            detection.selection("keywords").unwrap().body,
+            SelectionBody::Keywords(_)
+        ));
 
         let condition = detection.conditions[0].parsed.as_ref().unwrap();
         let refs = condition.references();
@@ -415,7 +441,9 @@ detection:
         let correlation = RuleFile::parse("title: c\ncorrelation:\n  type: event_count\n");
         assert_eq!(correlation.rules[0].kind, RuleKind::Correlation);
         assert!(correlation.is_sigma());
-        let filter = RuleFile::parse("title: f\nlogsource:\n  product: windows\nfilter:\n  rules: [a]\n  selection:\n    User: x\n  condition: not selection\n");
+        let filter = RuleFile::parse(
+            "title: f\nlogsource:\n  product: windows\nfilter:\n  rules: [a]\n  selection:\n    User: x\n  condition: not selection\n",
+        );
         let rule = &filter.rules[0];
         assert_eq!(rule.kind, RuleKind::Filter);
         assert_eq!(rule.detection.as_ref().unwrap().selections.len(), 1);

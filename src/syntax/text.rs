@@ -41,7 +41,8 @@ impl TextRange {
     }
 
     pub fn slice(self, text: &str) -> &str {
-        text.get(self.start as usize..self.end as usize).unwrap_or("")
+        text.get(self.start as usize..self.end as usize)
+            .unwrap_or("")
     }
 }
 
@@ -234,7 +235,10 @@ mod tests {
         let far = LineCol { line: 0, col: 999 };
         assert_eq!(index.offset(TEXT, far, PositionEncoding::Utf16), line0_end);
         let past = LineCol { line: 99, col: 0 };
-        assert_eq!(index.offset(TEXT, past, PositionEncoding::Utf16), TEXT.len() as u32);
+        assert_eq!(
+            index.offset(TEXT, past, PositionEncoding::Utf16),
+            TEXT.len() as u32
+        );
         // Column 9 in UTF-16 falls inside the surrogate pair of 😀.
         let inside = LineCol { line: 0, col: 9 };
         let emoji = TEXT.find('😀').unwrap() as u32;

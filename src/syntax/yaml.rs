@@ -152,14 +152,13 @@ impl Node {
     }
 
     pub fn is_null(&self) -> bool {
-        self.as_scalar().is_some_and(|s| s.kind() == ScalarKind::Null)
+        self.as_scalar()
+            .is_some_and(|s| s.kind() == ScalarKind::Null)
     }
 
     /// The first entry under `key` in a mapping.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_mapping()?
-            .iter()
-            .find(|e| e.key_str() == Some(key))
+        self.as_mapping()?.iter().find(|e| e.key_str() == Some(key))
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -313,20 +312,21 @@ impl Builder<'_> {
                     return false;
                 }
                 let flow = !range.is_empty();
-                self.stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Mapping {
-                        start: range.start,
-                        flow,
-                        entries: Vec::new(),
-                        key: None,
-                    }
-                } else {
-                    Frame::Sequence {
-                        start: range.start,
-                        flow,
-                        items: Vec::new(),
-                    }
-                });
+                self.stack
+                    .push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Mapping {
+                            start: range.start,
+                            flow,
+                            entries: Vec::new(),
+                            key: None,
+                        }
+                    } else {
+                        Frame::Sequence {
+                            start: range.start,
+                            flow,
+                            items: Vec::new(),
+                        }
+                    });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let end = range.end;
@@ -367,7 +367,9 @@ impl Builder<'_> {
                         value: null_at(at),
                     });
                 }
-                let last = entries.last().map(|e| e.value.range.end.max(e.key.range.end));
+                let last = entries
+                    .last()
+                    .map(|e| e.value.range.end.max(e.key.range.end));
                 Node {
                     range: TextRange::new(start, container_end(flow, last, end_marker, start)),
                     kind: NodeKind::Mapping(entries),

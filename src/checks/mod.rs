@@ -1,0 +1,273 @@
+//! The check registry and runner.
+//!
+//! Each check lives in its own file under `rules/` and declares itself with
+//! [`check!`]: a stable `SL…` code, a name, a default severity, a profile and
+//! its documentation (What it does / Why / Example / Fix), which
+//! `sigmalens rule CODE` prints. The runner applies the configuration
+//! (select/ignore, severity overrides, inline `# sigmalens: disable=` comments).
+
+pub mod registry;
+pub mod rules;
+mod suppress;
+pub mod util;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::config::Settings;
+use crate::rule::{Rule, RuleFile};
+use crate::syntax::TextRange;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Severity> {
+        match name.to_ascii_lowercase().as_str() {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            "hint" => Some(Severity::Hint),
+            _ => None,
+        }
+    }
+}
+
+/// Which rule set a check belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// On unless ignored.
+    Default,
+    /// SigmaHQ repository conventions: on with `profile = "sigmahq"`.
+    SigmaHq,
+}
+
+/// A text replacement; ranges are byte offsets into the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: TextRange,
+    pub replacement: String,
+}
+
+/// A safe fix: applying it keeps the rule valid and its meaning, plus the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn replace(
+        title: impl Into<String>,
+        range: TextRange,
+        replacement: impl Into<String>,
+    ) -> Fix {
+        Fix {
+            title: title.into(),
+            edits: vec![Edit {
+                range,
+                replacement: replacement.into(),
+            }],
+        }
+    }
+}
+
+/// A second location that explains a finding (the first of two duplicate keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedInfo {
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub range: TextRange,
+    pub related: Vec<RelatedInfo>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn new(check: &Check, range: TextRange, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: check.code,
+            severity: check.severity,
+            message: message.into(),
+            range,
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Diagnostic {
+        self.related.push(RelatedInfo {
+            range,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// What a per-rule check sees.
+pub struct Context<'a> {
+    pub file: &'a RuleFile,
+    pub rule: &'a Rule,
+    pub settings: &'a Settings,
+    pub path: Option<&'a Path>,
+}
+
+impl Context<'_> {
+    pub fn text(&self) -> &str {
+        &self.file.text
+    }
+
+    pub fn root(&self) -> Option<&crate::syntax::yaml::Node> {
+        self.file.root(self.rule)
+    }
+}
+
+/// One file as a cross-file check sees it.
+pub struct ProjectFile<'a> {
+    pub path: &'a Path,
+    pub file: &'a RuleFile,
+}
+
+pub enum Runner {
+    /// Once per file (YAML errors, file names).
+    File(fn(&RuleFile, Option<&Path>, &Settings, &mut Vec<Diagnostic>)),
+    /// Once per rule document.
+    Rule(fn(&Context, &mut Vec<Diagnostic>)),
+    /// Once over all files linted together; findings go to `(file index, diagnostic)`.
+    Project(fn(&[ProjectFile], &mut Vec<(usize, Diagnostic)>)),
+}
+
+pub struct Check {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub profile: Profile,
+    /// Whether the check offers a safe fix.
+    pub fixable: bool,
+    /// The documentation, Markdown.
+    pub doc: &'static str,
+    pub runner: Runner,
+}
+
+impl Check {
+    /// The first sentence of "What it does".
+    pub fn summary(&self) -> &'static str {
+        self.doc
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .unwrap_or("")
+    }
+}
+
+/// Declares a check: `check! { /// docs… code: "SL101", name: "…", severity: Error, fixable: false, runner: Rule(run) }`.
+#[macro_export]
+macro_rules! check {
+    (
+        $(#[doc = $doc:literal])*
+        code: $code:literal,
+        name: $name:literal,
+        severity: $severity:ident,
+        $(profile: $profile:ident,)?
+        fixable: $fixable:literal,
+        runner: $kind:ident($run:expr) $(,)?
+    ) => {
+        pub static CHECK: $crate::checks::Check = $crate::checks::Check {
+            code: $code,
+            name: $name,
+            severity: $crate::checks::Severity::$severity,
+            profile: $crate::check!(@profile $($profile)?),
+            fixable: $fixable,
+            doc: concat!($($doc, "\n"),*),
+            runner: $crate::checks::Runner::$kind($run),
+        };
+    };
+    (@profile) => { $crate::checks::Profile::Default };
+    (@profile $profile:ident) => { $crate::checks::Profile::$profile };
+}
+
+/// Lints one parsed file with the per-file and per-rule checks.
+pub fn lint_file(file: &RuleFile, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for check in registry::enabled(settings, path) {
+        match check.runner {
+            Runner::File(run) => run(file, path, settings, &mut out),
+            Runner::Rule(run) => {
+                for rule in &file.rules {
+                    let ctx = Context {
+                        file,
+                        rule,
+                        settings,
+                        path,
+                    };
+                    run(&ctx, &mut out);
+                }
+            }
+            Runner::Project(_) => {}
+        }
+    }
+    finish(file, path, settings, out)
+}
+
+/// Runs the cross-file checks over files linted together.
+pub fn lint_project(files: &[ProjectFile], settings: &Settings) -> Vec<(usize, Diagnostic)> {
+    let mut out = Vec::new();
+    for check in registry::enabled(settings, None) {
+        if let Runner::Project(run) = check.runner {
+            run(files, &mut out);
+        }
+    }
+    out.retain(|(index, d)| {
+        let file = &files[*index];
+        settings.is_enabled(d.code, Some(file.path))
+            && !suppress::is_suppressed(&file.file.text, &file.file.lines, d)
+    });
+    for (_, diagnostic) in &mut out {
+        diagnostic.severity = settings.severity(diagnostic.code, diagnostic.severity);
+    }
+    out
+}
+
+fn finish(
+    file: &RuleFile,
+    path: Option<&Path>,
+    settings: &Settings,
+    mut out: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    out.retain(|d| {
+        settings.is_enabled(d.code, path) && !suppress::is_suppressed(&file.text, &file.lines, d)
+    });
+    for diagnostic in &mut out {
+        diagnostic.severity = settings.severity(diagnostic.code, diagnostic.severity);
+    }
+    out.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    out.dedup();
+    out
+}

@@ -1,0 +1,75 @@
+//! Every check, by code. Codes are stable: never reuse a retired one.
+//!
+//! - SL1xx: YAML and rule structure
+//! - SL2xx: metadata (title, id, status, level, dates, text fields)
+//! - SL3xx: tags and ATT&CK
+//! - SL4xx: logsource
+//! - SL5xx: detection and condition
+//! - SL6xx: field items, modifiers and values
+//! - SL7xx: SigmaHQ repository conventions (profile `sigmahq`)
+//! - SL8xx: corpus intelligence
+
+use std::path::Path;
+
+use super::{Check, rules};
+use crate::config::Settings;
+
+pub static CHECKS: &[&Check] = &[
+    &rules::yaml_syntax::CHECK,
+    &rules::duplicate_key::CHECK,
+    &rules::missing_required_key::CHECK,
+    &rules::undefined_identifier::CHECK,
+    &rules::unknown_modifier::CHECK,
+];
+
+pub fn by_code(code: &str) -> Option<&'static Check> {
+    CHECKS
+        .iter()
+        .copied()
+        .find(|c| c.code.eq_ignore_ascii_case(code) || c.name == code)
+}
+
+/// The checks `settings` turn on, in code order.
+pub fn enabled<'a>(
+    settings: &'a Settings,
+    path: Option<&'a Path>,
+) -> impl Iterator<Item = &'static Check> + 'a {
+    CHECKS
+        .iter()
+        .copied()
+        .filter(move |c| settings.profile_enabled(c.profile) && settings.is_enabled(c.code, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_documented() {
+        let mut codes = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        for check in CHECKS {
+            assert!(codes.insert(check.code), "duplicate code {}", check.code);
+            assert!(names.insert(check.name), "duplicate name {}", check.name);
+            assert!(
+                check.code.starts_with("SL") && check.code.len() == 5,
+                "{}",
+                check.code
+            );
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Fix",
+            ] {
+                assert!(
+                    check.doc.contains(section),
+                    "{} lacks {section}",
+                    check.code
+                );
+            }
+            assert!(!check.summary().is_empty());
+        }
+    }
+}
