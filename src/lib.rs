@@ -1,8 +1,11 @@
 //! sigmalens: a linter and language server for Sigma rules, backed by a
 //! cross-vendor corpus index.
 pub mod checks;
+pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod lint;
+pub mod output;
 pub mod reference;
 pub mod rule;
 pub mod syntax;

@@ -156,6 +156,10 @@ pub struct ProjectFile<'a> {
 }
 
 pub enum Runner {
+    /// Reported by the lint driver while reading a file (encoding, not a
+    /// rule), before there is a tree to check; the logic lives beside the
+    /// check's declaration and the driver calls it.
+    Input,
     /// Once per file (YAML errors, file names).
     File(fn(&RuleFile, Option<&Path>, &Settings, &mut Vec<Diagnostic>)),
     /// Once per rule document.
@@ -197,7 +201,7 @@ macro_rules! check {
         severity: $severity:ident,
         $(profile: $profile:ident,)?
         fixable: $fixable:literal,
-        runner: $kind:ident($run:expr) $(,)?
+        runner: $kind:ident $(($run:expr))? $(,)?
     ) => {
         pub static CHECK: $crate::checks::Check = $crate::checks::Check {
             code: $code,
@@ -206,7 +210,7 @@ macro_rules! check {
             profile: $crate::check!(@profile $($profile)?),
             fixable: $fixable,
             doc: concat!($($doc, "\n"),*),
-            runner: $crate::checks::Runner::$kind($run),
+            runner: $crate::checks::Runner::$kind $(($run))?,
         };
     };
     (@profile) => { $crate::checks::Profile::Default };
@@ -230,7 +234,7 @@ pub fn lint_file(file: &RuleFile, path: Option<&Path>, settings: &Settings) -> V
                     run(&ctx, &mut out);
                 }
             }
-            Runner::Project(_) => {}
+            Runner::Project(_) | Runner::Input => {}
         }
     }
     finish(file, path, settings, out)

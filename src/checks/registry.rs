@@ -1,6 +1,6 @@
 //! Every check, by code. Codes are stable: never reuse a retired one.
 //!
-//! - SL1xx: YAML and rule structure
+//! - SL0xx/SL1xx: input files, YAML and rule structure
 //! - SL2xx: metadata (title, id, status, level, dates, text fields)
 //! - SL3xx: tags and ATT&CK
 //! - SL4xx: logsource
@@ -15,6 +15,8 @@ use super::{Check, rules};
 use crate::config::Settings;
 
 pub static CHECKS: &[&Check] = &[
+    &rules::not_a_rule::CHECK,
+    &rules::invalid_input::CHECK,
     &rules::yaml_syntax::CHECK,
     &rules::duplicate_key::CHECK,
     &rules::missing_required_key::CHECK,
@@ -49,6 +51,7 @@ mod tests {
     fn codes_and_names_are_unique_and_documented() {
         let mut codes = BTreeSet::new();
         let mut names = BTreeSet::new();
+        let mut previous = "";
         for check in CHECKS {
             assert!(codes.insert(check.code), "duplicate code {}", check.code);
             assert!(names.insert(check.name), "duplicate name {}", check.name);

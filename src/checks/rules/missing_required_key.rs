@@ -1,6 +1,7 @@
 use crate::checks::{Context, Diagnostic};
 use crate::rule::RuleKind;
 use crate::syntax::TextRange;
+use crate::syntax::yaml::YamlErrorKind;
 
 crate::check! {
     /// ## What it does
@@ -31,6 +32,16 @@ crate::check! {
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let rule = ctx.rule;
     let Some(root) = ctx.root() else { return };
+    // After a syntax error the tree is cut short; SL101 already reports it.
+    if ctx
+        .file
+        .yaml
+        .errors
+        .iter()
+        .any(|e| e.kind == YamlErrorKind::Syntax)
+    {
+        return;
+    }
     let at = TextRange::new(rule.range.start, rule.range.start);
     let required: &[&str] = match rule.kind {
         RuleKind::Detection => &["title", "logsource", "detection"],
