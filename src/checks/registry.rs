@@ -60,6 +60,8 @@ mod tests {
                 "{}",
                 check.code
             );
+            assert!(check.code > previous, "{} is out of code order", check.code);
+            previous = check.code;
             for section in [
                 "## What it does",
                 "## Why is this bad?",
