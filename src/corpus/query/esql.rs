@@ -1,0 +1,146 @@
+//! Predicate extractor for ES|QL.
+//!
+//! The query is tokenized once and split into commands at `|`:
+//!
+//! * `FROM a-*, b METADATA ...` (and `TS`): index patterns go to `sources`;
+//! * `WHERE condition`: parsed by the shared condition parser
+//!   ([`super::elastic`]), each clause polarized on its own;
+//! * `EVAL`, `STATS`, `INLINE STATS`, `RENAME`, `DISSECT`, `GROK`, `ENRICH`
+//!   create columns. A later `WHERE` on such a column (or on any `Esql.*`
+//!   name, the corpus convention for computed columns) tests a computation,
+//!   not an event field, so its tests are dropped.
+//!
+//! Other commands (`KEEP`, `SORT`, `LIMIT`, `MV_EXPAND`, ...) test nothing.
+
+use std::collections::HashSet;
+
+use super::elastic::{Tok, Token, parse_condition, tokenize};
+use crate::corpus::predicate::Extraction;
+
+const LANG: &str = "esql";
+
+/// Extracts the field tests and index patterns of an ES|QL query.
+pub fn extract(query: &str) -> Extraction {
+    let tokens = tokenize(query);
+    let mut extraction = Extraction::default();
+    let mut created = HashSet::new();
+    for command in tokens.split(|t| t.is_sym("|")) {
+        let Some((head, args)) = command.split_first() else {
+            continue;
+        };
+        let Tok::Word(name) = &head.tok else {
+            extraction.skipped.push(format!("{LANG}:unknown-command"));
+            continue;
+        };
+        match name.to_ascii_lowercase().as_str() {
+            "from" | "ts" => extraction.sources.extend(index_patterns(query, args)),
+            "where" => {
+                let mut predicates = Vec::new();
+                parse_condition(args, LANG, &mut extraction.skipped).collect_predicates(&mut predicates);
+                predicates.retain(|p| !p.field.starts_with("Esql.") && !created.contains(&p.field));
+                extraction.predicates.extend(predicates);
+            }
+            "eval" | "stats" | "inlinestats" => created.extend(assigned_names(args)),
+            "inline" => created.extend(assigned_names(args.get(1..).unwrap_or_default())),
+            "rename" => created.extend(renamed_names(args)),
+            "dissect" | "grok" => created.extend(pattern_names(args)),
+            "enrich" => {
+                let with = args.iter().position(|t| t.is_word("with")).map_or(args.len(), |i| i + 1);
+                created.extend(enriched_names(&args[with..]));
+            }
+            _ => {}
+        }
+    }
+    extraction
+}
+
+/// Index patterns of `FROM`, up to `METADATA`, as written in the query.
+fn index_patterns(query: &str, args: &[Token]) -> Vec<String> {
+    let end = args.iter().position(|t| t.is_word("metadata") || t.is_sym("[")).unwrap_or(args.len());
+    args[..end]
+        .split(|t| t.is_sym(","))
+        .filter_map(|pattern| match pattern {
+            [] => None,
+            [Token { tok: Tok::Str(quoted), .. }] => Some(quoted.clone()),
+            [first, .., last] | [first @ last] => Some(query[first.span.start..last.span.end].to_string()),
+        })
+        .collect()
+}
+
+/// Splits arguments at top-level commas and `BY`: the items of `EVAL` and
+/// `STATS` lists.
+fn list_items(args: &[Token]) -> Vec<&[Token]> {
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, token) in args.iter().enumerate() {
+        if token.is_sym("(") {
+            depth += 1;
+        } else if token.is_sym(")") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && (token.is_sym(",") || token.is_word("by")) {
+            items.push(&args[start..i]);
+            start = i + 1;
+        }
+    }
+    items.push(&args[start..]);
+    items
+}
+
+/// `name = expression` items create `name`.
+fn assigned_names(args: &[Token]) -> Vec<String> {
+    list_items(args)
+        .into_iter()
+        .filter_map(|item| match item {
+            [Token { tok: Tok::Word(name), .. }, equals, ..] if equals.is_sym("=") => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `old AS new` and `new = old` create `new`.
+fn renamed_names(args: &[Token]) -> Vec<String> {
+    list_items(args)
+        .into_iter()
+        .filter_map(|item| match item {
+            [_, as_, Token { tok: Tok::Word(new), .. }] if as_.is_word("as") => Some(new.clone()),
+            [Token { tok: Tok::Word(new), .. }, equals, _] if equals.is_sym("=") => Some(new.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `ENRICH ... WITH a = b, c` creates `a` and `c`.
+fn enriched_names(args: &[Token]) -> Vec<String> {
+    list_items(args)
+        .into_iter()
+        .filter_map(|item| match item.first() {
+            Some(Token { tok: Tok::Word(name), .. }) => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Keys a `DISSECT` (`%{name}`, `%{+name}`, `%{name->}`) or `GROK`
+/// (`%{PATTERN:name:type}`, `(?<name>...)`) pattern creates.
+fn pattern_names(args: &[Token]) -> Vec<String> {
+    let Some(pattern) = args.iter().find_map(|t| match &t.tok {
+        Tok::Str(s) => Some(s.as_str()),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let dissect_or_grok = pattern.split("%{").skip(1).filter_map(|key| {
+        let key = &key[..key.find('}')?];
+        let name = match key.split(':').nth(1) {
+            Some(grok_name) => grok_name,
+            None => key.trim_start_matches(['+', '?', '*', '&']).split('/').next()?.trim_end_matches("->"),
+        };
+        Some(name.to_string())
+    });
+    let named_groups = pattern
+        .split("(?<")
+        .skip(1)
+        .filter_map(|group| Some(group[..group.find('>')?].to_string()));
+    dissect_or_grok.chain(named_groups).filter(|name| !name.is_empty()).collect()
+}
