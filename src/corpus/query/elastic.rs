@@ -330,8 +330,16 @@ enum Comparison {
 
 /// Functions that only change the case or type of a field: `to_lower(f) like
 /// "x"` tests `f`.
-const TRANSPARENT_FUNCTIONS: [&str; 7] =
-    ["to_lower", "to_upper", "trim", "ltrim", "rtrim", "to_string", "string"];
+pub(super) const TRANSPARENT_FUNCTIONS: [&str; 13] = [
+    "to_lower", "to_upper", "trim", "ltrim", "rtrim", "to_string", "string", "to_ip", "to_double",
+    "to_integer", "to_long", "to_boolean", "to_version",
+];
+
+/// Units of ES|QL time-span literals.
+const TIME_UNITS: [&str; 22] = [
+    "ms", "s", "m", "h", "d", "w", "millisecond", "milliseconds", "second", "seconds", "minute", "minutes",
+    "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+];
 
 /// Boolean functions that test a field against values.
 fn function_operator(name: &str) -> Option<Operator> {
@@ -341,6 +349,8 @@ fn function_operator(name: &str) -> Option<Operator> {
         "stringcontains" => Operator::Match,
         "cidrmatch" | "cidr_match" => Operator::Cidr,
         "wildcard" => Operator::Wildcard,
+        // A multi-valued field holding the value.
+        "mv_contains" => Operator::Eq,
         _ => return None,
     })
 }
@@ -636,9 +646,19 @@ impl ConditionParser<'_> {
             return Operand::Computed;
         };
         match token.tok {
-            Tok::Str(s) | Tok::Num(s) => {
+            Tok::Str(s) => {
                 self.pos += 1;
                 Operand::Literal(s)
+            }
+            Tok::Num(n) => {
+                self.pos += 1;
+                // ES|QL time spans: `1 hour`, `5 minutes`.
+                let unit = self.peek().is_some_and(|t| TIME_UNITS.iter().any(|u| t.is_word(u)));
+                if unit {
+                    self.pos += 1;
+                    return Operand::Computed;
+                }
+                Operand::Literal(n)
             }
             Tok::Sym("-") => {
                 self.pos += 1;
@@ -662,6 +682,8 @@ impl ConditionParser<'_> {
                 self.skip_balanced("[", "]");
                 Operand::Computed
             }
+            // A keyword where an operand should be: leave it to the caller.
+            Tok::Word(word) if ["and", "or"].iter().any(|k| word.eq_ignore_ascii_case(k)) => Operand::Computed,
             Tok::Word(word) => {
                 self.pos += 1;
                 let lower = word.to_ascii_lowercase();

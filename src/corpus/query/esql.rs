@@ -8,13 +8,14 @@
 //! * `EVAL`, `STATS`, `INLINE STATS`, `RENAME`, `DISSECT`, `GROK`, `ENRICH`
 //!   create columns. A later `WHERE` on such a column (or on any `Esql.*`
 //!   name, the corpus convention for computed columns) tests a computation,
-//!   not an event field, so its tests are dropped.
+//!   not an event field, so its tests are dropped; except for `EVAL` aliases
+//!   (`x = to_lower(field)`, `x = field`), whose tests go to the field.
 //!
 //! Other commands (`KEEP`, `SORT`, `LIMIT`, `MV_EXPAND`, ...) test nothing.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
-use super::elastic::{Tok, Token, parse_condition, tokenize};
+use super::elastic::{TRANSPARENT_FUNCTIONS, Tok, Token, parse_condition, tokenize};
 use crate::corpus::predicate::Extraction;
 
 const LANG: &str = "esql";
@@ -23,7 +24,8 @@ const LANG: &str = "esql";
 pub fn extract(query: &str) -> Extraction {
     let tokens = tokenize(query);
     let mut extraction = Extraction::default();
-    let mut created = HashSet::new();
+    // Created column -> the event field it aliases, if it is a plain alias.
+    let mut columns: HashMap<String, Option<String>> = HashMap::new();
     for command in tokens.split(|t| t.is_sym("|")) {
         let Some((head, args)) = command.split_first() else {
             continue;
@@ -37,21 +39,42 @@ pub fn extract(query: &str) -> Extraction {
             "where" => {
                 let mut predicates = Vec::new();
                 parse_condition(args, LANG, &mut extraction.skipped).collect_predicates(&mut predicates);
-                predicates.retain(|p| !p.field.starts_with("Esql.") && !created.contains(&p.field));
-                extraction.predicates.extend(predicates);
+                for mut predicate in predicates {
+                    match columns.get(&predicate.field) {
+                        Some(Some(field)) => predicate.field = field.clone(),
+                        Some(None) => continue,
+                        None if predicate.field.starts_with("Esql.") => continue,
+                        None => {}
+                    }
+                    extraction.predicates.push(predicate);
+                }
             }
-            "eval" | "stats" | "inlinestats" => created.extend(assigned_names(args)),
-            "inline" => created.extend(assigned_names(args.get(1..).unwrap_or_default())),
-            "rename" => created.extend(renamed_names(args)),
-            "dissect" | "grok" => created.extend(pattern_names(args)),
+            "eval" => {
+                for (name, alias_of) in evaluated_columns(args) {
+                    let field = alias_of.map(|f| match columns.get(&f) {
+                        Some(resolved) => resolved.clone(),
+                        None => Some(f),
+                    });
+                    columns.insert(name, field.flatten());
+                }
+            }
+            "stats" | "inlinestats" => columns.extend(computed(assigned_names(args))),
+            "inline" => columns.extend(computed(assigned_names(args.get(1..).unwrap_or_default()))),
+            "rename" => columns.extend(computed(renamed_names(args))),
+            "dissect" | "grok" => columns.extend(computed(pattern_names(args))),
             "enrich" => {
                 let with = args.iter().position(|t| t.is_word("with")).map_or(args.len(), |i| i + 1);
-                created.extend(enriched_names(&args[with..]));
+                columns.extend(computed(enriched_names(&args[with..])));
             }
             _ => {}
         }
     }
     extraction
+}
+
+/// Columns that hold computed values, aliasing no field.
+fn computed(names: Vec<String>) -> impl Iterator<Item = (String, Option<String>)> {
+    names.into_iter().map(|name| (name, None))
 }
 
 /// Index patterns of `FROM`, up to `METADATA`, as written in the query.
@@ -94,6 +117,36 @@ fn assigned_names(args: &[Token]) -> Vec<String> {
         .filter_map(|item| match item {
             [Token { tok: Tok::Word(name), .. }, equals, ..] if equals.is_sym("=") => Some(name.clone()),
             _ => None,
+        })
+        .collect()
+}
+
+/// `EVAL` columns, each with the field it aliases: `x = field` and
+/// `x = to_lower(field)` alias `field`.
+fn evaluated_columns(args: &[Token]) -> Vec<(String, Option<String>)> {
+    list_items(args)
+        .into_iter()
+        .filter_map(|item| {
+            let [Token { tok: Tok::Word(name), .. }, equals, value @ ..] = item else {
+                return None;
+            };
+            if !equals.is_sym("=") {
+                return None;
+            }
+            let alias_of = match value {
+                [Token { tok: Tok::Word(field), .. }] if !["true", "false", "null"].contains(&field.to_ascii_lowercase().as_str()) => {
+                    Some(field.clone())
+                }
+                [Token { tok: Tok::Word(function), .. }, open, Token { tok: Tok::Word(field), .. }, close]
+                    if open.is_sym("(")
+                        && close.is_sym(")")
+                        && TRANSPARENT_FUNCTIONS.contains(&function.to_ascii_lowercase().as_str()) =>
+                {
+                    Some(field.clone())
+                }
+                _ => None,
+            };
+            Some((name.clone(), alias_of))
         })
         .collect()
 }
