@@ -765,3 +765,67 @@ impl ConditionParser<'_> {
         }
     }
 }
+
+/// Test helper: one line per predicate, `+` positive, `-` exclusion, `~`
+/// nested, then field, operator and `|`-joined values.
+#[cfg(test)]
+pub(super) fn describe(extraction: &crate::corpus::predicate::Extraction) -> Vec<String> {
+    extraction
+        .predicates
+        .iter()
+        .map(|p| {
+            let sign = match p.polarity {
+                Polarity::Positive => '+',
+                Polarity::Exclusion => '-',
+                Polarity::Nested => '~',
+            };
+            format!("{sign} {} {} {}", p.field, p.op.as_str(), p.values.join("|")).trim_end().to_string()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(tokens: &[Token]) -> Vec<Tok> {
+        tokens.iter().map(|t| t.tok.clone()).collect()
+    }
+
+    #[test]
+    fn tokenizer_reads_strings_names_and_comments() {
+        let tokens = tokenize(r#"?a.`b/c`.d == "x\"y\\z" // note
+            /* block */ """raw \n""" ?"C:\w" 'q' like~ -12 10s"#);
+        assert_eq!(
+            words(&tokens),
+            vec![
+                Tok::Word("a.b/c.d".into()),
+                Tok::Sym("=="),
+                Tok::Str("x\"y\\z".into()),
+                Tok::Str("raw \\n".into()),
+                Tok::Str("C:\\w".into()),
+                Tok::Str("q".into()),
+                Tok::Word("like~".into()),
+                Tok::Sym("-"),
+                Tok::Num("12".into()),
+                Tok::Num("10s".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn tokenizer_survives_unterminated_input() {
+        for text in ["\"abc", "\"\"\"abc", "/* x", "`abc", "?\"abc", "a \\", "é ü €"] {
+            tokenize(text);
+        }
+    }
+
+    #[test]
+    fn or_of_one_field_merges_into_a_list() {
+        let merged = Expr::any(vec![
+            Expr::test("f", Operator::Eq, vec!["a".into()]),
+            Expr::test("f", Operator::Wildcard, vec!["b*".into()]),
+        ]);
+        assert_eq!(merged, Expr::test("f", Operator::Wildcard, vec!["a".into(), "b*".into()]));
+    }
+}

@@ -309,3 +309,87 @@ fn push_escaped(text: &mut String, escaped: char) {
         other => other,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::elastic::describe;
+    use super::*;
+
+    fn lines(query: &str) -> Vec<String> {
+        describe(&extract(query))
+    }
+
+    #[test]
+    fn field_values_quoted_unquoted_and_lists() {
+        assert_eq!(
+            lines(r#"event.category:process and process.name : "a b.exe" and user.id:(1 or "2" or x*)"#),
+            ["+ event.category eq process", "+ process.name eq a b.exe", "+ user.id wildcard 1|2|x*"]
+        );
+    }
+
+    #[test]
+    fn wildcards_presence_and_ranges() {
+        assert_eq!(
+            lines(r#"process.args:*evil* and file.hash.*:* and quoted:"*lit*" and n >= 10 and m<5 and o > "x" and p <= 2"#),
+            [
+                "+ process.args wildcard *evil*",
+                "+ file.hash.* is_not_null",
+                "+ quoted eq *lit*",
+                "+ n gte 10",
+                "+ m lt 5",
+                "+ o gt x",
+                "+ p lte 2",
+            ]
+        );
+    }
+
+    #[test]
+    fn unquoted_values_run_across_spaces_until_a_keyword() {
+        assert_eq!(lines("city : New York or city:Paris"), ["+ city eq New York|Paris"]);
+        assert_eq!(lines("a:notepad and b:x"), ["+ a eq notepad", "+ b eq x"]);
+    }
+
+    #[test]
+    fn polarity_of_negations() {
+        assert_eq!(
+            lines("a:1 and not b:2 and not (c:3 or d:4) and not e:(5 or 6)"),
+            ["+ a eq 1", "- b eq 2", "- c eq 3", "- d eq 4", "- e eq 5|6"]
+        );
+        assert_eq!(lines("a:1 or not b:2"), ["+ a eq 1", "~ b eq 2"]);
+        assert_eq!(lines("NOT (a:1 AND NOT b:2)"), ["- a eq 1", "~ b eq 2"]);
+        assert_eq!(lines("a:(x and not y)"), ["+ a eq x", "- a eq y"]);
+    }
+
+    #[test]
+    fn nested_fields_take_the_parent_path() {
+        assert_eq!(lines("user : { name : bob and not id : 0 }"), ["+ user.name eq bob", "- user.id eq 0"]);
+    }
+
+    #[test]
+    fn escapes_are_resolved() {
+        assert_eq!(
+            lines(r#"path : C\:\\Windows\\\(x\) and q : "say \"hi\"" and s : a\*b"#),
+            [r"+ path eq C:\Windows\(x)", r#"+ q eq say "hi""#, "+ s eq a*b"]
+        );
+    }
+
+    #[test]
+    fn free_text_is_skipped() {
+        let extraction = extract("just words and a:1");
+        assert_eq!(describe(&extraction), ["+ a eq 1"]);
+        assert_eq!(extraction.skipped, ["kuery:free-text"]);
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for query in ["", "   ", "(", ")", "a:", "a:(", "a:(b or", "\"unterminated", "a:\"x", "{}", "a:{b:", "\\", "a >", "not", "é:ü"] {
+            extract(query);
+        }
+        let deep = format!("{}a:1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(extract(&deep).skipped.contains(&"kuery:too-deep".to_string()));
+        let nots = "not ".repeat(10_000) + "a:1";
+        assert!(extract(&nots).skipped.contains(&"kuery:too-deep".to_string()));
+        let big = "a:x and ".repeat(130_000) + &" ".repeat(100_000) + "b";
+        assert!(extract(&big).predicates.len() >= 130_000);
+    }
+}
