@@ -10,7 +10,9 @@ use sigmalens::corpus::query::{eql, esql, kuery};
 const MIN_SHARE: f64 = 0.95;
 
 fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -42,10 +44,18 @@ fn elastic_rules_yield_positive_predicates() {
     let mut counts: BTreeMap<&'static str, LanguageCounts> = BTreeMap::new();
     let mut skipped: HashMap<String, usize> = HashMap::new();
     for file in &files {
-        let Ok(text) = std::fs::read_to_string(file) else { continue };
-        let Ok(table) = text.parse::<toml::Table>() else { continue };
-        let Some(rule) = table.get("rule").and_then(|r| r.as_table()) else { continue };
-        let Some(query) = rule.get("query").and_then(|q| q.as_str()) else { continue };
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let Ok(table) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        let Some(rule) = table.get("rule").and_then(|r| r.as_table()) else {
+            continue;
+        };
+        let Some(query) = rule.get("query").and_then(|q| q.as_str()) else {
+            continue;
+        };
         let language = rule.get("language").and_then(|l| l.as_str()).unwrap_or("");
         let (language, extract): (&str, fn(&str) -> Extraction) = match language {
             "eql" => ("eql", eql::extract),
@@ -56,7 +66,11 @@ fn elastic_rules_yield_positive_predicates() {
         let extraction = extract(query);
         let entry = counts.entry(language).or_default();
         entry.rules += 1;
-        if extraction.predicates.iter().any(|p| p.polarity == Polarity::Positive) {
+        if extraction
+            .predicates
+            .iter()
+            .any(|p| p.polarity == Polarity::Positive)
+        {
             entry.with_positive += 1;
         } else {
             entry.without_positive.push(file.clone());
@@ -68,9 +82,17 @@ fn elastic_rules_yield_positive_predicates() {
 
     for (language, c) in &counts {
         let share = c.with_positive as f64 / c.rules.max(1) as f64;
-        println!("{language}: {}/{} rules with a positive predicate ({:.1}%)", c.with_positive, c.rules, share * 100.0);
+        println!(
+            "{language}: {}/{} rules with a positive predicate ({:.1}%)",
+            c.with_positive,
+            c.rules,
+            share * 100.0
+        );
         for path in c.without_positive.iter().take(10) {
-            println!("  none: {}", path.strip_prefix(&corpus).unwrap_or(path).display());
+            println!(
+                "  none: {}",
+                path.strip_prefix(&corpus).unwrap_or(path).display()
+            );
         }
     }
     let mut top: Vec<_> = skipped.into_iter().collect();
@@ -82,6 +104,10 @@ fn elastic_rules_yield_positive_predicates() {
 
     for (language, c) in &counts {
         let share = c.with_positive as f64 / c.rules.max(1) as f64;
-        assert!(share >= MIN_SHARE, "{language}: only {:.1}% of rules yield a positive predicate", share * 100.0);
+        assert!(
+            share >= MIN_SHARE,
+            "{language}: only {:.1}% of rules yield a positive predicate",
+            share * 100.0
+        );
     }
 }

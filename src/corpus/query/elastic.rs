@@ -12,6 +12,7 @@
 //! Parsers here never recurse deeper than [`MAX_DEPTH`] and every loop consumes
 //! a token, so any input terminates.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::corpus::predicate::{Operator, Polarity, Predicate};
@@ -50,7 +51,11 @@ enum Context {
 
 impl Expr {
     pub(super) fn test(field: impl Into<String>, op: Operator, values: Vec<String>) -> Expr {
-        Expr::Test(Test { field: field.into(), op, values })
+        Expr::Test(Test {
+            field: field.into(),
+            op,
+            values,
+        })
     }
 
     /// Conjunction, flattening nested conjunctions and dropping unknown parts
@@ -82,10 +87,11 @@ impl Expr {
                 other => flat.push(other),
             }
         }
-        if flat.len() == 1 {
-            return flat.pop().unwrap_or(Expr::Unknown);
+        let mut merged = merge_list_tests(flat);
+        match merged.len() {
+            1 => merged.pop().unwrap_or(Expr::Unknown),
+            _ => Expr::Any(merged),
         }
-        merge_list_tests(flat).unwrap_or_else(Expr::Any)
     }
 
     pub(super) fn negate(inner: Expr) -> Expr {
@@ -133,29 +139,37 @@ impl Expr {
     }
 }
 
-fn merge_list_tests(branches: Vec<Expr>) -> Result<Expr, Vec<Expr>> {
-    let first_field = match branches.first() {
-        Some(Expr::Test(t)) => t.field.clone(),
-        _ => return Err(branches),
-    };
-    let mergeable = branches.iter().all(|b| {
-        matches!(b, Expr::Test(t) if t.field == first_field
-            && matches!(t.op, Operator::Eq | Operator::Wildcard))
-    });
-    if !mergeable {
-        return Err(branches);
-    }
-    let mut op = Operator::Eq;
-    let mut values = Vec::new();
+/// Merges the `Eq`/`Wildcard` branches that test one field into one list
+/// test (`Wildcard` if any was), in place of that field's first branch.
+fn merge_list_tests(branches: Vec<Expr>) -> Vec<Expr> {
+    let mut merged: Vec<Expr> = Vec::with_capacity(branches.len());
+    let mut list_of_field: HashMap<String, usize> = HashMap::new();
     for branch in branches {
-        if let Expr::Test(t) = branch {
-            if t.op == Operator::Wildcard {
-                op = Operator::Wildcard;
+        let Expr::Test(test) = branch else {
+            merged.push(branch);
+            continue;
+        };
+        if !matches!(test.op, Operator::Eq | Operator::Wildcard) {
+            merged.push(Expr::Test(test));
+            continue;
+        }
+        match list_of_field
+            .get(&test.field)
+            .and_then(|&i| merged.get_mut(i))
+        {
+            Some(Expr::Test(list)) => {
+                if test.op == Operator::Wildcard {
+                    list.op = Operator::Wildcard;
+                }
+                list.values.extend(test.values);
             }
-            values.extend(t.values);
+            _ => {
+                list_of_field.insert(test.field.clone(), merged.len());
+                merged.push(Expr::Test(test));
+            }
         }
     }
-    Ok(Expr::test(first_field, op, values))
+    merged
 }
 
 /// Whether a value uses the `*`/`?` wildcards of `:` and `like`.
@@ -193,8 +207,8 @@ impl Token {
 }
 
 const SYMBOLS: [&str; 21] = [
-    "==", "!=", "<=", ">=", "::", ":", "<", ">", "=", "(", ")", "[", "]", ",", "|", "+", "-",
-    "*", "/", "%", "!",
+    "==", "!=", "<=", ">=", "::", ":", "<", ">", "=", "(", ")", "[", "]", ",", "|", "+", "-", "*",
+    "/", "%", "!",
 ];
 
 fn is_word_char(c: char) -> bool {
@@ -222,7 +236,9 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             let end = body.find("\"\"\"").unwrap_or(body.len());
             pos += 3 + (end + 3).min(body.len());
             Tok::Str(body[..end].to_string())
-        } else if let Some(quote @ ('"' | '\'')) = rest.strip_prefix('?').and_then(|r| r.chars().next()) {
+        } else if let Some(quote @ ('"' | '\'')) =
+            rest.strip_prefix('?').and_then(|r| r.chars().next())
+        {
             // EQL raw string `?"..."`: no escapes.
             let body = &rest[2..];
             let end = body.find(quote).unwrap_or(body.len());
@@ -233,10 +249,16 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             pos += 1 + used;
             Tok::Str(value)
         } else if c.is_ascii_digit() {
-            let len = rest.find(|ch: char| !is_word_char(ch)).unwrap_or(rest.len());
+            let len = rest
+                .find(|ch: char| !is_word_char(ch))
+                .unwrap_or(rest.len());
             pos += len;
             Tok::Num(rest[..len].to_string())
-        } else if is_word_char(c) || c == '`' || (c == '?' && rest[1..].starts_with(|ch: char| ch.is_alphabetic() || ch == '`' || ch == '_')) {
+        } else if is_word_char(c)
+            || c == '`'
+            || (c == '?'
+                && rest[1..].starts_with(|ch: char| ch.is_alphabetic() || ch == '`' || ch == '_'))
+        {
             let skip_optional = usize::from(c == '?');
             let (name, used) = scan_name(&rest[skip_optional..]);
             pos += skip_optional + used;
@@ -248,7 +270,10 @@ pub(super) fn tokenize(text: &str) -> Vec<Token> {
             pos += c.len_utf8();
             Tok::Other(c)
         };
-        tokens.push(Token { tok, span: start..pos });
+        tokens.push(Token {
+            tok,
+            span: start..pos,
+        });
     }
     tokens
 }
@@ -331,14 +356,45 @@ enum Comparison {
 /// Functions that only change the case or type of a field: `to_lower(f) like
 /// "x"` tests `f`.
 pub(super) const TRANSPARENT_FUNCTIONS: [&str; 13] = [
-    "to_lower", "to_upper", "trim", "ltrim", "rtrim", "to_string", "string", "to_ip", "to_double",
-    "to_integer", "to_long", "to_boolean", "to_version",
+    "to_lower",
+    "to_upper",
+    "trim",
+    "ltrim",
+    "rtrim",
+    "to_string",
+    "string",
+    "to_ip",
+    "to_double",
+    "to_integer",
+    "to_long",
+    "to_boolean",
+    "to_version",
 ];
 
 /// Units of ES|QL time-span literals.
 const TIME_UNITS: [&str; 22] = [
-    "ms", "s", "m", "h", "d", "w", "millisecond", "milliseconds", "second", "seconds", "minute", "minutes",
-    "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+    "ms",
+    "s",
+    "m",
+    "h",
+    "d",
+    "w",
+    "millisecond",
+    "milliseconds",
+    "second",
+    "seconds",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
 ];
 
 /// Boolean functions that test a field against values.
@@ -359,8 +415,18 @@ fn function_operator(name: &str) -> Option<Operator> {
 /// names (`"eql"` gives `"eql:function:length"`). Tokens left over after a
 /// complete condition are skipped one by one and parsing resumes, so a stray
 /// parenthesis loses little.
-pub(super) fn parse_condition(tokens: &[Token], lang: &'static str, skipped: &mut Vec<String>) -> Expr {
-    let mut parser = ConditionParser { tokens, pos: 0, depth: 0, lang, skipped };
+pub(super) fn parse_condition(
+    tokens: &[Token],
+    lang: &'static str,
+    skipped: &mut Vec<String>,
+) -> Expr {
+    let mut parser = ConditionParser {
+        tokens,
+        pos: 0,
+        depth: 0,
+        lang,
+        skipped,
+    };
     let mut parts = Vec::new();
     while parser.pos < tokens.len() {
         parts.push(parser.or_expr());
@@ -473,10 +539,14 @@ impl ConditionParser<'_> {
 
     fn comparison_ahead(&self) -> bool {
         self.peek().is_some_and(|t| {
-            ["==", "!=", "<", "<=", ">", ">=", ":"].iter().any(|s| t.is_sym(s))
-                || ["in", "in~", "like", "like~", "rlike", "regex", "regex~", "is"]
-                    .iter()
-                    .any(|w| t.is_word(w))
+            ["==", "!=", "<", "<=", ">", ">=", ":"]
+                .iter()
+                .any(|s| t.is_sym(s))
+                || [
+                    "in", "in~", "like", "like~", "rlike", "regex", "regex~", "is",
+                ]
+                .iter()
+                .any(|w| t.is_word(w))
         })
     }
 
@@ -489,12 +559,19 @@ impl ConditionParser<'_> {
             self.pos += 1;
             let negated = self.eat_word("not");
             self.eat_word("null");
-            let op = if negated { Operator::IsNotNull } else { Operator::IsNull };
+            let op = if negated {
+                Operator::IsNotNull
+            } else {
+                Operator::IsNull
+            };
             return self.single_field_test(lhs, op, Vec::new());
         }
-        let negated_word = token.is_word("not") && self.peek_at(1).is_some_and(|t| {
-            ["in", "in~", "like", "like~", "rlike", "regex", "regex~"].iter().any(|w| t.is_word(w))
-        });
+        let negated_word = token.is_word("not")
+            && self.peek_at(1).is_some_and(|t| {
+                ["in", "in~", "like", "like~", "rlike", "regex", "regex~"]
+                    .iter()
+                    .any(|w| t.is_word(w))
+            });
         if negated_word {
             self.pos += 1;
         }
@@ -526,7 +603,11 @@ impl ConditionParser<'_> {
         };
         if rhs == [Operand::Null] && comparison == Comparison::Equal {
             // `!= null` is a positive presence test, not a negation.
-            let op = if negated { Operator::IsNotNull } else { Operator::IsNull };
+            let op = if negated {
+                Operator::IsNotNull
+            } else {
+                Operator::IsNull
+            };
             return self.single_field_test(lhs, op, Vec::new());
         }
         let test = self.comparison_test(lhs, comparison, rhs);
@@ -631,7 +712,10 @@ impl ConditionParser<'_> {
         loop {
             if self.eat_sym("::") {
                 self.pos += usize::from(matches!(self.peek().map(|t| &t.tok), Some(Tok::Word(_))));
-            } else if ["+", "-", "*", "/", "%"].iter().any(|s| self.peek().is_some_and(|t| t.is_sym(s))) {
+            } else if ["+", "-", "*", "/", "%"]
+                .iter()
+                .any(|s| self.peek().is_some_and(|t| t.is_sym(s)))
+            {
                 self.pos += 1;
                 self.primary();
                 operand = Operand::Computed;
@@ -653,7 +737,9 @@ impl ConditionParser<'_> {
             Tok::Num(n) => {
                 self.pos += 1;
                 // ES|QL time spans: `1 hour`, `5 minutes`.
-                let unit = self.peek().is_some_and(|t| TIME_UNITS.iter().any(|u| t.is_word(u)));
+                let unit = self
+                    .peek()
+                    .is_some_and(|t| TIME_UNITS.iter().any(|u| t.is_word(u)));
                 if unit {
                     self.pos += 1;
                     return Operand::Computed;
@@ -675,7 +761,11 @@ impl ConditionParser<'_> {
                 // Arithmetic grouping inside an operand, `(length(x) + 1)`.
                 self.pos += 1;
                 let inner = self.operand_list();
-                if let [single] = inner.as_slice() { single.clone() } else { Operand::Computed }
+                if let [single] = inner.as_slice() {
+                    single.clone()
+                } else {
+                    Operand::Computed
+                }
             }
             Tok::Sym("[") => {
                 self.skip(format!("{}:subquery", self.lang));
@@ -683,7 +773,9 @@ impl ConditionParser<'_> {
                 Operand::Computed
             }
             // A keyword where an operand should be: leave it to the caller.
-            Tok::Word(word) if ["and", "or"].iter().any(|k| word.eq_ignore_ascii_case(k)) => Operand::Computed,
+            Tok::Word(word) if ["and", "or"].iter().any(|k| word.eq_ignore_ascii_case(k)) => {
+                Operand::Computed
+            }
             Tok::Word(word) => {
                 self.pos += 1;
                 let lower = word.to_ascii_lowercase();
@@ -779,7 +871,14 @@ pub(super) fn describe(extraction: &crate::corpus::predicate::Extraction) -> Vec
                 Polarity::Exclusion => '-',
                 Polarity::Nested => '~',
             };
-            format!("{sign} {} {} {}", p.field, p.op.as_str(), p.values.join("|")).trim_end().to_string()
+            format!(
+                "{sign} {} {} {}",
+                p.field,
+                p.op.as_str(),
+                p.values.join("|")
+            )
+            .trim_end()
+            .to_string()
         })
         .collect()
 }
@@ -794,8 +893,10 @@ mod tests {
 
     #[test]
     fn tokenizer_reads_strings_names_and_comments() {
-        let tokens = tokenize(r#"?a.`b/c`.d == "x\"y\\z" // note
-            /* block */ """raw \n""" ?"C:\w" 'q' like~ -12 10s"#);
+        let tokens = tokenize(
+            r#"?a.`b/c`.d == "x\"y\\z" // note
+            /* block */ """raw \n""" ?"C:\w" 'q' like~ -12 10s"#,
+        );
         assert_eq!(
             words(&tokens),
             vec![
@@ -815,7 +916,15 @@ mod tests {
 
     #[test]
     fn tokenizer_survives_unterminated_input() {
-        for text in ["\"abc", "\"\"\"abc", "/* x", "`abc", "?\"abc", "a \\", "é ü €"] {
+        for text in [
+            "\"abc",
+            "\"\"\"abc",
+            "/* x",
+            "`abc",
+            "?\"abc",
+            "a \\",
+            "é ü €",
+        ] {
             tokenize(text);
         }
     }
@@ -826,6 +935,23 @@ mod tests {
             Expr::test("f", Operator::Eq, vec!["a".into()]),
             Expr::test("f", Operator::Wildcard, vec!["b*".into()]),
         ]);
-        assert_eq!(merged, Expr::test("f", Operator::Wildcard, vec!["a".into(), "b*".into()]));
+        assert_eq!(
+            merged,
+            Expr::test("f", Operator::Wildcard, vec!["a".into(), "b*".into()])
+        );
+        let partly = Expr::any(vec![
+            Expr::test("f", Operator::Eq, vec!["a".into()]),
+            Expr::test("g", Operator::Eq, vec!["b".into()]),
+            Expr::test("f", Operator::Eq, vec!["c".into()]),
+            Expr::test("f", Operator::Gt, vec!["1".into()]),
+        ]);
+        assert_eq!(
+            partly,
+            Expr::Any(vec![
+                Expr::test("f", Operator::Eq, vec!["a".into(), "c".into()]),
+                Expr::test("g", Operator::Eq, vec!["b".into()]),
+                Expr::test("f", Operator::Gt, vec!["1".into()]),
+            ])
+        );
     }
 }

@@ -24,10 +24,17 @@ pub fn extract(query: &str) -> Extraction {
     let mut extraction = Extraction::default();
     let mut pipes = tokens.split(|t| t.is_sym("|"));
     let body = pipes.next().unwrap_or_default();
-    if body.first().is_some_and(|t| t.is_word("sequence") || t.is_word("sample") || t.is_word("join")) {
+    if body
+        .first()
+        .is_some_and(|t| t.is_word("sequence") || t.is_word("sample") || t.is_word("join"))
+    {
         for (step, is_until) in bracketed_steps(body) {
             let condition = step_condition(step, &mut extraction);
-            let condition = if is_until { Expr::negate(condition) } else { condition };
+            let condition = if is_until {
+                Expr::negate(condition)
+            } else {
+                condition
+            };
             condition.collect_predicates(&mut extraction.predicates);
         }
     } else {
@@ -130,8 +137,12 @@ mod tests {
     #[test]
     fn negation_polarity() {
         assert_eq!(
-            lines(r#"any where a == "1" and b != "2" and not c : "3" and not (d == "4" or e in ("5")) and f not in ("6")"#),
-            ["+ a eq 1", "- b eq 2", "- c eq 3", "- d eq 4", "- e eq 5", "- f eq 6"]
+            lines(
+                r#"any where a == "1" and b != "2" and not c : "3" and not (d == "4" or e in ("5")) and f not in ("6")"#
+            ),
+            [
+                "+ a eq 1", "- b eq 2", "- c eq 3", "- d eq 4", "- e eq 5", "- f eq 6"
+            ]
         );
         assert_eq!(
             lines(r#"any where (a == "1" or b != "2") and not (c == "3" and not d == "4")"#),
@@ -155,9 +166,17 @@ mod tests {
         );
         assert_eq!(
             describe(&extraction),
-            ["+ a starts_with x", "+ b ends_with y", "+ c match z", "+ d cidr 10.0.0.0/8|::1"]
+            [
+                "+ a starts_with x",
+                "+ b ends_with y",
+                "+ c match z",
+                "+ d cidr 10.0.0.0/8|::1"
+            ]
         );
-        assert_eq!(extraction.skipped, ["eql:function:length", "eql:function:arraycontains"]);
+        assert_eq!(
+            extraction.skipped,
+            ["eql:function:length", "eql:function:arraycontains"]
+        );
     }
 
     #[test]
@@ -166,7 +185,12 @@ mod tests {
             lines(
                 r#"registry where `odd/name`.x == "C:\\a\"b" and r : """C:\raw""" and s : ?"C:\raw2" and n == 4624"#
             ),
-            [r#"+ odd/name.x eq C:\a"b"#, r"+ r eq C:\raw", r"+ s eq C:\raw2", "+ n eq 4624"]
+            [
+                r#"+ odd/name.x eq C:\a"b"#,
+                r"+ r eq C:\raw",
+                r"+ s eq C:\raw2",
+                "+ n eq 4624"
+            ]
         );
     }
 
@@ -180,12 +204,17 @@ mod tests {
                | tail 1"#,
         );
         assert_eq!(extraction.sources, ["process", "network"]);
-        assert_eq!(describe(&extraction), ["+ a eq 1", "- b eq 2", "+ c eq 3", "- d eq 4"]);
+        assert_eq!(
+            describe(&extraction),
+            ["+ a eq 1", "- b eq 2", "+ c eq 3", "- d eq 4"]
+        );
     }
 
     #[test]
     fn sample_and_pipe_filter() {
-        let extraction = extract(r#"sample by host.id [file where a == "1"] [any where b == "2"] | filter c == "3""#);
+        let extraction = extract(
+            r#"sample by host.id [file where a == "1"] [any where b == "2"] | filter c == "3""#,
+        );
         assert_eq!(extraction.sources, ["file", "any"]);
         assert_eq!(describe(&extraction), ["+ a eq 1", "+ b eq 2", "+ c eq 3"]);
     }
@@ -193,16 +222,40 @@ mod tests {
     #[test]
     fn garbage_never_panics() {
         for query in [
-            "", "where", "process", "process where", "process where (", "process where a ==", "sequence [",
-            "sequence [process where a == \"1\"", "process where a in (", "process where f(", "process where \"x",
-            "process where ) ] , |", "process where - - -", "process where a :: :: b", "process where [ [",
+            "",
+            "where",
+            "process",
+            "process where",
+            "process where (",
+            "process where a ==",
+            "sequence [",
+            "sequence [process where a == \"1\"",
+            "process where a in (",
+            "process where f(",
+            "process where \"x",
+            "process where ) ] , |",
+            "process where - - -",
+            "process where a :: :: b",
+            "process where [ [",
         ] {
             extract(query);
         }
-        let deep = format!("process where {}a == 1{}", "(".repeat(10_000), ")".repeat(10_000));
+        let deep = format!(
+            "process where {}a == 1{}",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        );
         assert!(extract(&deep).skipped.contains(&"eql:too-deep".to_string()));
-        let calls = format!("process where {}a{}", "f(".repeat(10_000), ")".repeat(10_000));
-        assert!(extract(&calls).skipped.contains(&"eql:too-deep".to_string()));
+        let calls = format!(
+            "process where {}a{}",
+            "f(".repeat(10_000),
+            ")".repeat(10_000)
+        );
+        assert!(
+            extract(&calls)
+                .skipped
+                .contains(&"eql:too-deep".to_string())
+        );
         let big = "process where ".to_string() + &"a == \"x\" and ".repeat(80_000) + "b == 1";
         assert_eq!(extract(&big).predicates.len(), 80_001);
     }

@@ -21,7 +21,12 @@ pub fn extract(query: &str) -> Extraction {
 
 /// Parses a kuery query into a boolean tree; also used for ES|QL `KQL("...")`.
 pub(super) fn condition(query: &str, skipped: &mut Vec<String>) -> Expr {
-    let mut parser = Parser { text: query, pos: 0, depth: 0, skipped };
+    let mut parser = Parser {
+        text: query,
+        pos: 0,
+        depth: 0,
+        skipped,
+    };
     let mut parts = Vec::new();
     loop {
         parts.push(parser.or_query(""));
@@ -138,9 +143,14 @@ impl Parser<'_> {
         };
         let field = format!("{prefix}{}", field.text);
         self.skip_space();
-        let range = [("<=", Operator::Lte), (">=", Operator::Gte), ("<", Operator::Lt), (">", Operator::Gt)]
-            .into_iter()
-            .find(|(symbol, _)| self.rest().starts_with(symbol));
+        let range = [
+            ("<=", Operator::Lte),
+            (">=", Operator::Gte),
+            ("<", Operator::Lt),
+            (">", Operator::Gt),
+        ]
+        .into_iter()
+        .find(|(symbol, _)| self.rest().starts_with(symbol));
         if let Some((symbol, op)) = range {
             self.pos += symbol.len();
             return match self.literal() {
@@ -250,7 +260,11 @@ impl Parser<'_> {
             }
         }
         self.pos += used;
-        Literal { text, quoted: true, wildcard: false }
+        Literal {
+            text,
+            quoted: true,
+            wildcard: false,
+        }
     }
 
     /// Reads an unquoted literal: it ends at a special character, or before
@@ -263,7 +277,11 @@ impl Parser<'_> {
                 let rest = self.rest();
                 let run = rest.len() - rest.trim_start().len();
                 let after = &rest[run..];
-                if after.is_empty() || ["or", "and", "not"].iter().any(|k| starts_with_keyword(after, k)) {
+                if after.is_empty()
+                    || ["or", "and", "not"]
+                        .iter()
+                        .any(|k| starts_with_keyword(after, k))
+                {
                     break;
                 }
                 text.push_str(&rest[..run]);
@@ -286,13 +304,18 @@ impl Parser<'_> {
             self.pos += c.len_utf8();
         }
         text.truncate(text.trim_end().len());
-        Literal { text, quoted: false, wildcard }
+        Literal {
+            text,
+            quoted: false,
+            wildcard,
+        }
     }
 }
 
 /// Whether `text` starts with `keyword` (any case) followed by a word break.
 fn starts_with_keyword(text: &str, keyword: &str) -> bool {
-    text.get(..keyword.len()).is_some_and(|head| head.eq_ignore_ascii_case(keyword))
+    text.get(..keyword.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(keyword))
         && text[keyword.len()..]
             .chars()
             .next()
@@ -322,15 +345,23 @@ mod tests {
     #[test]
     fn field_values_quoted_unquoted_and_lists() {
         assert_eq!(
-            lines(r#"event.category:process and process.name : "a b.exe" and user.id:(1 or "2" or x*)"#),
-            ["+ event.category eq process", "+ process.name eq a b.exe", "+ user.id wildcard 1|2|x*"]
+            lines(
+                r#"event.category:process and process.name : "a b.exe" and user.id:(1 or "2" or x*)"#
+            ),
+            [
+                "+ event.category eq process",
+                "+ process.name eq a b.exe",
+                "+ user.id wildcard 1|2|x*"
+            ]
         );
     }
 
     #[test]
     fn wildcards_presence_and_ranges() {
         assert_eq!(
-            lines(r#"process.args:*evil* and file.hash.*:* and quoted:"*lit*" and n >= 10 and m<5 and o > "x" and p <= 2"#),
+            lines(
+                r#"process.args:*evil* and file.hash.*:* and quoted:"*lit*" and n >= 10 and m<5 and o > "x" and p <= 2"#
+            ),
             [
                 "+ process.args wildcard *evil*",
                 "+ file.hash.* is_not_null",
@@ -345,7 +376,10 @@ mod tests {
 
     #[test]
     fn unquoted_values_run_across_spaces_until_a_keyword() {
-        assert_eq!(lines("city : New York or city:Paris"), ["+ city eq New York|Paris"]);
+        assert_eq!(
+            lines("city : New York or city:Paris"),
+            ["+ city eq New York|Paris"]
+        );
         assert_eq!(lines("a:notepad and b:x"), ["+ a eq notepad", "+ b eq x"]);
     }
 
@@ -362,14 +396,21 @@ mod tests {
 
     #[test]
     fn nested_fields_take_the_parent_path() {
-        assert_eq!(lines("user : { name : bob and not id : 0 }"), ["+ user.name eq bob", "- user.id eq 0"]);
+        assert_eq!(
+            lines("user : { name : bob and not id : 0 }"),
+            ["+ user.name eq bob", "- user.id eq 0"]
+        );
     }
 
     #[test]
     fn escapes_are_resolved() {
         assert_eq!(
             lines(r#"path : C\:\\Windows\\\(x\) and q : "say \"hi\"" and s : a\*b"#),
-            [r"+ path eq C:\Windows\(x)", r#"+ q eq say "hi""#, "+ s eq a*b"]
+            [
+                r"+ path eq C:\Windows\(x)",
+                r#"+ q eq say "hi""#,
+                "+ s eq a*b"
+            ]
         );
     }
 
@@ -382,13 +423,37 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for query in ["", "   ", "(", ")", "a:", "a:(", "a:(b or", "\"unterminated", "a:\"x", "{}", "a:{b:", "\\", "a >", "not", "é:ü"] {
+        for query in [
+            "",
+            "   ",
+            "(",
+            ")",
+            "a:",
+            "a:(",
+            "a:(b or",
+            "\"unterminated",
+            "a:\"x",
+            "{}",
+            "a:{b:",
+            "\\",
+            "a >",
+            "not",
+            "é:ü",
+        ] {
             extract(query);
         }
         let deep = format!("{}a:1{}", "(".repeat(10_000), ")".repeat(10_000));
-        assert!(extract(&deep).skipped.contains(&"kuery:too-deep".to_string()));
+        assert!(
+            extract(&deep)
+                .skipped
+                .contains(&"kuery:too-deep".to_string())
+        );
         let nots = "not ".repeat(10_000) + "a:1";
-        assert!(extract(&nots).skipped.contains(&"kuery:too-deep".to_string()));
+        assert!(
+            extract(&nots)
+                .skipped
+                .contains(&"kuery:too-deep".to_string())
+        );
         let big = "a:x and ".repeat(130_000) + &" ".repeat(100_000) + "b";
         assert!(extract(&big).predicates.len() >= 130_000);
     }
