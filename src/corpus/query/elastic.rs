@@ -371,6 +371,11 @@ pub(super) const TRANSPARENT_FUNCTIONS: [&str; 13] = [
     "to_version",
 ];
 
+const COMPARISON_SYMBOLS: [&str; 7] = ["==", "!=", "<", "<=", ">", ">=", ":"];
+
+/// Comparison keywords that take a `not` prefix (`not in`, `not like`).
+const NEGATABLE_WORDS: [&str; 7] = ["in", "in~", "like", "like~", "rlike", "regex", "regex~"];
+
 /// Units of ES|QL time-span literals.
 const TIME_UNITS: [&str; 22] = [
     "ms",
@@ -539,14 +544,9 @@ impl ConditionParser<'_> {
 
     fn comparison_ahead(&self) -> bool {
         self.peek().is_some_and(|t| {
-            ["==", "!=", "<", "<=", ">", ">=", ":"]
-                .iter()
-                .any(|s| t.is_sym(s))
-                || [
-                    "in", "in~", "like", "like~", "rlike", "regex", "regex~", "is",
-                ]
-                .iter()
-                .any(|w| t.is_word(w))
+            COMPARISON_SYMBOLS.iter().any(|s| t.is_sym(s))
+                || t.is_word("is")
+                || NEGATABLE_WORDS.iter().any(|w| t.is_word(w))
         })
     }
 
@@ -567,11 +567,9 @@ impl ConditionParser<'_> {
             return self.single_field_test(lhs, op, Vec::new());
         }
         let negated_word = token.is_word("not")
-            && self.peek_at(1).is_some_and(|t| {
-                ["in", "in~", "like", "like~", "rlike", "regex", "regex~"]
-                    .iter()
-                    .any(|w| t.is_word(w))
-            });
+            && self
+                .peek_at(1)
+                .is_some_and(|t| NEGATABLE_WORDS.iter().any(|w| t.is_word(w)));
         if negated_word {
             self.pos += 1;
         }
@@ -808,7 +806,7 @@ impl ConditionParser<'_> {
         Operand::Call(name, args)
     }
 
-    /// Comma-separated operands up to the closing `)`. Arguments that are not
+    /// Comma-separated operands after an opening `(`, through the closing `)`. Arguments that are not
     /// plain operands (conditions in `case(...)`) become `Computed`.
     fn operand_list(&mut self) -> Vec<Operand> {
         let mut items = Vec::new();
