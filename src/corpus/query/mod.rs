@@ -1,1 +1,5 @@
 //! Predicate extractors, one per query language.
+mod elastic;
+pub mod eql;
+pub mod esql;
+pub mod kuery;
