@@ -1,1 +1,3 @@
 //! Predicate extractors, one per query language.
+pub mod kql;
+pub mod spl;
