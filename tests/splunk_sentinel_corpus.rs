@@ -91,7 +91,7 @@ fn measure(
     for (name, count) in top.iter().take(15) {
         println!("  skipped {count:>6}  {name}");
     }
-    for miss in misses.iter().take(25) {
+    for miss in misses.iter().take(250) {
         println!("  no positive predicate: {miss}");
     }
     share

@@ -424,11 +424,13 @@ impl Sink<'_> {
     }
 
     fn emit_test(&mut self, test: Test, context: Context) {
-        let key = test.field.to_ascii_lowercase();
-        if self.created.contains(&test.field) || CONTROL_KEYS.contains(&key.as_str()) {
+        // Field names are case-sensitive: `eventType` is an Okta field,
+        // `eventtype` the Splunk control key.
+        let field = test.field.as_str();
+        if self.created.contains(field) || CONTROL_KEYS.contains(&field) {
             return;
         }
-        if key == "sourcetype" || key == "source" {
+        if field == "sourcetype" || field == "source" {
             if matches!(context, Context::TopConjunct | Context::Positive) {
                 test.values.into_iter().for_each(|v| self.add_source(v));
             }
@@ -943,9 +945,17 @@ impl<'a> SearchParser<'a> {
             self.skip_whitespace();
             if self.peek() == Some(b'(') {
                 self.pos += 1;
+                let values = self.read_list();
+                let op = if values.iter().any(|v| v.contains('*')) {
+                    Operator::Wildcard
+                } else {
+                    Operator::Eq
+                };
                 return Node::Test(Test {
-                    values: self.read_list(),
-                    ..search_test(unquote(field), Operator::Eq, "", false)
+                    field: unquote(field),
+                    op,
+                    values,
+                    negated: false,
                 });
             }
             self.pos = save;
@@ -1055,8 +1065,10 @@ fn tokenize_eval(text: &str) -> Vec<Token> {
             });
             continue;
         }
-        let is_word_char = |ch: char| ch.is_alphanumeric() || matches!(ch, '_' | '.' | '{' | '}' | ':' | '@' | '$');
-        if is_word_char(c) {
+        // A leading `.` is the concatenation operator, not part of a name.
+        let is_word_char =
+            |ch: char| ch.is_alphanumeric() || matches!(ch, '_' | '.' | '{' | '}' | ':' | '@' | '$');
+        if c != '.' && is_word_char(c) {
             let mut end = start;
             while let Some(&(i, d)) = chars.peek() {
                 if !is_word_char(d) {
