@@ -580,14 +580,48 @@ impl Extractor<'_> {
                     }
                     "datatable" | "externaldata" | "print" | "range" | "evaluate" => {}
                     "search" | "find" => self.skip(format!("kql:operator:{lower}")),
+                    // Watchlists are lookups, not event tables.
+                    _ if self.lets.contains_key(w.as_str()) || lower == "_getwatchlist" => {}
                     _ => {
-                        if !self.lets.contains_key(w.as_str()) {
-                            self.add_source(w);
+                        self.add_source(w);
+                        if t.is_symbol(start + 1, "(") {
+                            let close = t.partner[start + 1].min(end);
+                            self.parser_parameters(start + 2, close, context, depth);
                         }
                     }
                 }
             }
             _ => self.skip("kql:source:syntax"),
+        }
+    }
+
+    /// ASIM parsers filter through parameters: `_Im_Dns(domain_has_any=list)`
+    /// tests the `domain` field. Time and switch parameters are not tests.
+    fn parser_parameters(&mut self, start: usize, end: usize, context: Context, depth: usize) {
+        const SUFFIXES: &[(&str, Operator)] = &[
+            ("_has_any_prefix", Operator::StartsWith),
+            ("_has_any", Operator::Match),
+            ("_has_all", Operator::Match),
+            ("_in", Operator::Eq),
+        ];
+        let t = self.tokens;
+        for (from, to) in t.split(start, end, ",") {
+            let Some(parameter) = t.word(from).filter(|_| t.is_symbol(from + 1, "=")) else {
+                continue;
+            };
+            let Some((field, op)) = SUFFIXES
+                .iter()
+                .find_map(|(suffix, op)| parameter.strip_suffix(suffix).map(|field| (field, *op)))
+            else {
+                continue;
+            };
+            let field = field.to_string();
+            let node = match ExprParser::new(self, from + 2, to, depth).parse_operand() {
+                Expr::Values(values) if !values.is_empty() => test(&field, op, values, false),
+                Expr::Values(_) => continue,
+                _ => Node::Skip("kql:let:unresolved".into()),
+            };
+            self.emit(node, context, &HashSet::new());
         }
     }
 
@@ -800,6 +834,9 @@ enum Expr {
     Or(Vec<Expr>),
     Opaque,
 }
+
+/// What `ipv4_is_private()` tests (RFC 1918).
+const PRIVATE_IPV4_RANGES: &[&str] = &["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
 /// Event-time columns; tests on them are time windows.
 const TIME_COLUMNS: &[&str] = &["TimeGenerated", "Timestamp", "_TimeReceived"];
@@ -1140,6 +1177,19 @@ fn binary_node(operator: &str, left: &Expr, right: &Expr) -> Node {
     if matches!(left, Expr::Time) || matches!(right, Expr::Time) {
         return Node::TimeWindow;
     }
+    // `ipv4_is_private(ip) == false`: a boolean test compared to a literal.
+    if let (Expr::Call(name, args), Expr::Values(values)) = (left, right)
+        && matches!(operator, "==" | "!=")
+        && let [flag] = values.as_slice()
+        && matches!(flag.as_str(), "true" | "false")
+    {
+        let node = call_node(name, args);
+        return if (flag == "true") == (operator == "==") {
+            node
+        } else {
+            Node::Not(Box::new(node))
+        };
+    }
     if operator.ends_with("between") {
         return Node::Skip("kql:where:between".into());
     }
@@ -1183,6 +1233,12 @@ fn call_node(name: &str, args: &[Expr]) -> Node {
     match (name, field) {
         ("isnotempty" | "isnotnull", Some(field)) => test(field, Operator::IsNotNull, Vec::new(), false),
         ("isempty" | "isnull", Some(field)) => test(field, Operator::IsNull, Vec::new(), false),
+        ("ipv4_is_private", Some(field)) => test(
+            field,
+            Operator::Cidr,
+            PRIVATE_IPV4_RANGES.iter().map(|r| r.to_string()).collect(),
+            false,
+        ),
         ("ipv4_is_in_range" | "ipv4_is_in_any_range" | "ipv6_is_in_range" | "ipv6_is_in_any_range", Some(field))
             if !values().is_empty() =>
         {

@@ -129,6 +129,11 @@ fn expand_macros(
     let mut rest = text;
     while let Some(tick) = find_unquoted(rest, b'`') {
         out.push_str(&rest[..tick]);
+        // ```text``` is an inline comment.
+        if let Some(comment) = rest[tick..].strip_prefix("```") {
+            rest = comment.find("```").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
         let after = &rest[tick + 1..];
         let Some(close) = after.find('`') else {
             skipped.push("spl:macro:unclosed".into());
