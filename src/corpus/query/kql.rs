@@ -214,7 +214,9 @@ fn lex(text: &str) -> Vec<Token> {
         } else if c.is_ascii_digit() {
             let end = word_end(&chars, i);
             // `1.5h`: a fraction belongs to the number.
-            let end = if chars.get(end) == Some(&'.') && chars.get(end + 1).is_some_and(char::is_ascii_digit) {
+            let end = if chars.get(end) == Some(&'.')
+                && chars.get(end + 1).is_some_and(char::is_ascii_digit)
+            {
                 word_end(&chars, end + 1)
             } else {
                 end
@@ -457,7 +459,11 @@ impl Extractor<'_> {
     fn statements(&mut self, start: usize, end: usize, context: Context, depth: usize) {
         let t = self.tokens;
         for (from, to) in t.split(start, end, ";") {
-            if from >= to || ["set", "declare", "alias"].iter().any(|w| t.is_word(from, w)) {
+            if from >= to
+                || ["set", "declare", "alias"]
+                    .iter()
+                    .any(|w| t.is_word(from, w))
+            {
                 continue;
             }
             if t.is_word(from, "let") {
@@ -490,11 +496,18 @@ impl Extractor<'_> {
         }
         let single = t.skip(start) >= end;
         match t.get(start) {
-            Some(Token::Str(s) | Token::Number(s)) if single => return Binding::Values(vec![s.clone()]),
+            Some(Token::Str(s) | Token::Number(s)) if single => {
+                return Binding::Values(vec![s.clone()]);
+            }
             // A function: `(params) { body }`.
             Some(Token::Symbol("(")) if t.is_symbol(t.skip(start), "{") => {
                 let body = t.skip(start);
-                self.statements(body + 1, t.partner[body].min(end), Context::TopConjunct, depth + 1);
+                self.statements(
+                    body + 1,
+                    t.partner[body].min(end),
+                    Context::TopConjunct,
+                    depth + 1,
+                );
                 return Binding::Tabular;
             }
             Some(Token::Word(w)) => {
@@ -507,12 +520,20 @@ impl Extractor<'_> {
                     "datatable" if t.is_symbol(start + 1, "(") => {
                         let rows = t.skip(start + 1);
                         if t.is_symbol(rows, "[") {
-                            return Binding::Values(self.literals(rows + 1, t.partner[rows].min(end)));
+                            return Binding::Values(
+                                self.literals(rows + 1, t.partner[rows].min(end)),
+                            );
                         }
                         return Binding::Tabular;
                     }
                     "externaldata" => return Binding::Tabular,
-                    "materialize" | "view" if t.is_symbol(start + 1, "(") => {
+                    "view" if t.is_symbol(t.skip(start + 1), "{") => {
+                        let body = t.skip(start + 1);
+                        let close = t.partner[body].min(end);
+                        self.statements(body + 1, close, Context::TopConjunct, depth + 1);
+                        return Binding::Tabular;
+                    }
+                    "materialize" if t.is_symbol(start + 1, "(") => {
                         self.tabular(start + 2, args_end, Context::TopConjunct, depth + 1);
                         return Binding::Tabular;
                     }
@@ -640,7 +661,14 @@ impl Extractor<'_> {
         }
     }
 
-    fn stage(&mut self, start: usize, end: usize, context: Context, created: &mut HashSet<String>, depth: usize) {
+    fn stage(
+        &mut self,
+        start: usize,
+        end: usize,
+        context: Context,
+        created: &mut HashSet<String>,
+        depth: usize,
+    ) {
         let t = self.tokens;
         let Some(operator) = t.word(start).map(str::to_ascii_lowercase) else {
             if start < end {
@@ -663,9 +691,8 @@ impl Extractor<'_> {
             "parse" | "parse-where" | "parse-kv" => self.record_parse(args, end, created),
             "join" | "lookup" => self.join(args, end, context, depth),
             "union" => self.union(args, end, context, depth),
-            "search" | "mv-apply" | "evaluate" | "scan" | "partition" | "fork" | "facet" | "reduce" => {
-                self.skip(format!("kql:operator:{operator}"))
-            }
+            "search" | "mv-apply" | "evaluate" | "scan" | "partition" | "fork" | "facet"
+            | "reduce" => self.skip(format!("kql:operator:{operator}")),
             _ if QUIET_OPERATORS.contains(&operator.as_str()) => {}
             _ => self.skip(format!("kql:operator:{}", short_name(&operator))),
         }
@@ -751,11 +778,9 @@ impl Extractor<'_> {
             self.statements(i + 1, close, right_context, depth + 1);
         } else if let Some(table) = t.word(i)
             && !t.is_word(i, "on")
+            && !self.lets.contains_key(table)
         {
-            if !self.lets.contains_key(table) {
-                let table = table.to_string();
-                self.add_source(&table);
-            }
+            self.add_source(table);
         }
     }
 
@@ -775,7 +800,11 @@ impl Extractor<'_> {
             Node::Skip(name) => self.skip(name),
             Node::TimeWindow => {}
             Node::Test(test) => {
-                let context = if test.negated { context.negated() } else { context };
+                let context = if test.negated {
+                    context.negated()
+                } else {
+                    context
+                };
                 if !created.contains(&test.field) {
                     self.out.predicates.push(Predicate {
                         field: test.field,
@@ -926,7 +955,11 @@ impl<'e, 't> ExprParser<'e, 't> {
             self.pos += 1;
             branches.push(self.parse_and());
         }
-        if branches.len() == 1 { branches.pop().unwrap_or(Expr::Opaque) } else { Expr::Or(branches) }
+        if branches.len() == 1 {
+            branches.pop().unwrap_or(Expr::Opaque)
+        } else {
+            Expr::Or(branches)
+        }
     }
 
     fn parse_and(&mut self) -> Expr {
@@ -935,7 +968,11 @@ impl<'e, 't> ExprParser<'e, 't> {
             self.pos += 1;
             terms.push(self.parse_comparison());
         }
-        if terms.len() == 1 { terms.pop().unwrap_or(Expr::Opaque) } else { Expr::And(terms) }
+        if terms.len() == 1 {
+            terms.pop().unwrap_or(Expr::Opaque)
+        } else {
+            Expr::And(terms)
+        }
     }
 
     fn parse_comparison(&mut self) -> Expr {
@@ -956,7 +993,11 @@ impl<'e, 't> ExprParser<'e, 't> {
             if self.at_word("regex") {
                 self.pos += 1;
             }
-            return Expr::Binary("matches regex".into(), Box::new(left), Box::new(self.parse_operand()));
+            return Expr::Binary(
+                "matches regex".into(),
+                Box::new(left),
+                Box::new(self.parse_operand()),
+            );
         }
         let right = if t.is_symbol(self.pos, "(") && self.pos < self.end {
             self.parse_list()
@@ -980,11 +1021,15 @@ impl<'e, 't> ExprParser<'e, 't> {
         let mut saw_time = false;
         for (from, to) in t.split(inner_start, close, ",") {
             let mut item = ExprParser::new(self.extractor, from, to, self.depth + 1);
-            let items: Vec<Expr> = t.split(from, to, "..").into_iter().map(|(a, b)| {
-                item.pos = a;
-                item.end = b;
-                item.parse_operand()
-            }).collect();
+            let items: Vec<Expr> = t
+                .split(from, to, "..")
+                .into_iter()
+                .map(|(a, b)| {
+                    item.pos = a;
+                    item.end = b;
+                    item.parse_operand()
+                })
+                .collect();
             for expr in items {
                 match expr {
                     Expr::Values(v) => values.extend(v),
@@ -993,7 +1038,11 @@ impl<'e, 't> ExprParser<'e, 't> {
                 }
             }
         }
-        if saw_time { Expr::Time } else { Expr::Values(values) }
+        if saw_time {
+            Expr::Time
+        } else {
+            Expr::Values(values)
+        }
     }
 
     /// A field, literal, call or group, with arithmetic folded away.
@@ -1107,7 +1156,13 @@ fn field_of(expr: &Expr) -> Option<&str> {
         Expr::Call(name, args)
             if matches!(
                 name.as_str(),
-                "tolower" | "toupper" | "tostring" | "trim" | "toint" | "tolong" | "column_ifexists"
+                "tolower"
+                    | "toupper"
+                    | "tostring"
+                    | "trim"
+                    | "toint"
+                    | "tolong"
+                    | "column_ifexists"
             ) =>
         {
             args.first().and_then(field_of)
@@ -1169,7 +1224,13 @@ fn to_node(expr: Expr) -> Node {
         Expr::Call(name, args) => call_node(&name, &args),
         Expr::Time => Node::TimeWindow,
         Expr::Unresolved => Node::Skip("kql:let:unresolved".into()),
-        Expr::Field(_) | Expr::Values(_) | Expr::Opaque => Node::Skip("kql:where:expression".into()),
+        // A bare boolean column: `where IsAdmin`.
+        Expr::Field(field) if !field.contains("[]") => {
+            test(&field, Operator::Eq, vec!["true".into()], false)
+        }
+        Expr::Field(_) | Expr::Values(_) | Expr::Opaque => {
+            Node::Skip("kql:where:expression".into())
+        }
     }
 }
 
@@ -1195,7 +1256,12 @@ fn binary_node(operator: &str, left: &Expr, right: &Expr) -> Node {
     }
     let (field, value, operator) = match (field_of(left), field_of(right)) {
         (Some(a), Some(b)) if COMPARISONS.contains(&operator) => {
-            return test(a, Operator::FieldRef, vec![b.to_string()], matches!(operator, "!=" | "!~"));
+            return test(
+                a,
+                Operator::FieldRef,
+                vec![b.to_string()],
+                matches!(operator, "!=" | "!~"),
+            );
         }
         (Some(field), _) => (field, right, operator),
         (None, Some(field)) => match mirrored(operator) {
@@ -1231,7 +1297,9 @@ fn call_node(name: &str, args: &[Expr]) -> Node {
             .collect()
     };
     match (name, field) {
-        ("isnotempty" | "isnotnull", Some(field)) => test(field, Operator::IsNotNull, Vec::new(), false),
+        ("isnotempty" | "isnotnull", Some(field)) => {
+            test(field, Operator::IsNotNull, Vec::new(), false)
+        }
         ("isempty" | "isnull", Some(field)) => test(field, Operator::IsNull, Vec::new(), false),
         ("ipv4_is_private", Some(field)) => test(
             field,
@@ -1239,11 +1307,182 @@ fn call_node(name: &str, args: &[Expr]) -> Node {
             PRIVATE_IPV4_RANGES.iter().map(|r| r.to_string()).collect(),
             false,
         ),
-        ("ipv4_is_in_range" | "ipv4_is_in_any_range" | "ipv6_is_in_range" | "ipv6_is_in_any_range", Some(field))
-            if !values().is_empty() =>
-        {
-            test(field, Operator::Cidr, values(), false)
-        }
+        (
+            "ipv4_is_in_range"
+            | "ipv4_is_in_any_range"
+            | "ipv6_is_in_range"
+            | "ipv6_is_in_any_range",
+            Some(field),
+        ) if !values().is_empty() => test(field, Operator::Cidr, values(), false),
         _ => Node::Skip(format!("kql:function:{}", short_name(name))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(query: &str) -> Vec<String> {
+        extract(query)
+            .predicates
+            .iter()
+            .map(|p| {
+                format!(
+                    "{:?} {} {} {:?}",
+                    p.polarity,
+                    p.field,
+                    p.op.as_str(),
+                    p.values
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn string_operators_map_to_the_shared_vocabulary() {
+        let query = r#"SecurityEvent
+            | where EventID == 4688 and Process =~ "cmd.exe" and CommandLine has "-enc"
+                and Path contains @"C:\Temp\" and Name startswith "ps" and Name endswith ".exe"
+                and Cmd matches regex "a\\d+" and Host has_cs "X" and Tag has_all ("a", "b")
+                and Port >= 1024 and isnotempty(User) and isempty(Gone)
+                and ipv4_is_in_range(IP, "10.0.0.0/8") and tolower(Account) == "admin""#;
+        assert_eq!(
+            summary(query),
+            [
+                r#"Positive EventID eq ["4688"]"#,
+                r#"Positive Process eq ["cmd.exe"]"#,
+                r#"Positive CommandLine match ["-enc"]"#,
+                r#"Positive Path match ["C:\\Temp\\"]"#,
+                r#"Positive Name starts_with ["ps"]"#,
+                r#"Positive Name ends_with [".exe"]"#,
+                r#"Positive Cmd regex_match ["a\\d+"]"#,
+                r#"Positive Host match ["X"]"#,
+                r#"Positive Tag match ["a", "b"]"#,
+                r#"Positive Port gte ["1024"]"#,
+                "Positive User is_not_null []",
+                "Positive Gone is_null []",
+                r#"Positive IP cidr ["10.0.0.0/8"]"#,
+                r#"Positive Account eq ["admin"]"#,
+            ]
+        );
+        assert_eq!(extract(query).sources, ["SecurityEvent"]);
+    }
+
+    #[test]
+    fn negation_polarity() {
+        let query = r#"T
+            | where A !in ("x", "y") and B !has "z" and C != "w"
+            | where not(D == "d" or E contains "e")
+            | where F == "f" or G !contains "g"
+            | where not(not(H == "h"))"#;
+        assert_eq!(
+            summary(query),
+            [
+                r#"Exclusion A eq ["x", "y"]"#,
+                r#"Exclusion B match ["z"]"#,
+                r#"Exclusion C eq ["w"]"#,
+                r#"Exclusion D eq ["d"]"#,
+                r#"Exclusion E match ["e"]"#,
+                r#"Positive F eq ["f"]"#,
+                r#"Nested G match ["g"]"#,
+                r#"Nested H eq ["h"]"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn let_lists_resolve_and_time_windows_vanish() {
+        let query = r#"let lookback = 1d;
+            let start = ago(lookback);
+            let tools = dynamic(["a.exe", "b.exe"]);
+            let table = datatable(Name:string)["c.exe", "d.exe"];
+            let one = "e.exe";
+            DeviceProcessEvents
+            | where TimeGenerated > ago(lookback) and Timestamp between (start .. now())
+            | where FileName in~ (tools) or FileName has_any (table) or FileName == one"#;
+        assert_eq!(
+            summary(query),
+            [
+                r#"Positive FileName eq ["a.exe", "b.exe"]"#,
+                r#"Positive FileName match ["c.exe", "d.exe"]"#,
+                r#"Positive FileName eq ["e.exe"]"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn sub_queries_and_created_columns() {
+        let query = r#"let Suspicious = SigninLogs | where ResultType == "50126";
+            union isfuzzy=true
+              (SecurityEvent | extend Acct = tolower(Account) | where Acct == "x" and EventID == 4625),
+              (Syslog | parse SyslogMessage with * "user " User:string " from" Rest | where User == "root" and Facility == "auth")
+            | summarize Count = count(), dcount(Host) by Who = Account
+            | where Count > 5 and dcount_Host > 1 and Who == "y"
+            | join kind=leftanti (AuditLogs | where OperationName == "Reset") on Who"#;
+        let extraction = extract(query);
+        assert_eq!(
+            summary(query),
+            [
+                r#"Positive ResultType eq ["50126"]"#,
+                r#"Positive EventID eq ["4625"]"#,
+                r#"Positive Facility eq ["auth"]"#,
+                r#"Nested OperationName eq ["Reset"]"#,
+            ]
+        );
+        assert_eq!(
+            extraction.sources,
+            ["SigninLogs", "SecurityEvent", "Syslog", "AuditLogs"]
+        );
+    }
+
+    #[test]
+    fn unknown_constructs_are_named() {
+        let extraction = extract(
+            "T | where X == 1 | mv-apply e = Entities on (where e.Type == 'x') | evaluate bag_unpack(Y) | frobnicate",
+        );
+        assert_eq!(
+            extraction.skipped,
+            [
+                "kql:operator:mv-apply",
+                "kql:operator:evaluate",
+                "kql:operator:frobnicate"
+            ]
+        );
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let deep = "T | where ".to_string() + &"(".repeat(5000) + "A == 1";
+        let calls = "T | where ".to_string() + &"not(".repeat(5000);
+        let long = "T | where A == \"unterminated ".repeat(50_000);
+        for input in [
+            "",
+            "|",
+            ";;;",
+            "let",
+            "let x",
+            "let x =",
+            "T | where",
+            "T | where A in (",
+            "T | where A matches",
+            ")))]]]}}}",
+            "@\"",
+            "h'",
+            "```",
+            "!in~",
+            "union",
+            "T | join (",
+            "é | where ü == 'ö'",
+            &deep,
+            &calls,
+            &long,
+        ] {
+            let _ = extract(input);
+        }
+        assert!(
+            extract(&deep)
+                .skipped
+                .contains(&"kql:nesting-too-deep".to_string())
+        );
     }
 }

@@ -53,7 +53,11 @@ impl Macros {
     /// `args` name the `$arg$` placeholders in `definition`, in call order.
     pub fn insert(&mut self, name: &str, args: Vec<String>, definition: &str) {
         let (base, declared_arity) = split_arity_suffix(name.trim());
-        let arity = if args.is_empty() { declared_arity } else { args.len() };
+        let arity = if args.is_empty() {
+            declared_arity
+        } else {
+            args.len()
+        };
         self.definitions.insert(
             (base.to_string(), arity),
             MacroDefinition {
@@ -931,7 +935,7 @@ impl<'a> SearchParser<'a> {
     fn parse_term(&mut self) -> Node {
         let field = self.read_word(b"=!<>()[],");
         if field.is_empty() {
-            self.pos += self.peek().map_or(0, |b| utf8_len(b));
+            self.pos += self.peek().map_or(0, utf8_len);
             return Node::Skip("spl:syntax".into());
         }
         let after_field = self.pos;
@@ -1071,8 +1075,9 @@ fn tokenize_eval(text: &str) -> Vec<Token> {
             continue;
         }
         // A leading `.` is the concatenation operator, not part of a name.
-        let is_word_char =
-            |ch: char| ch.is_alphanumeric() || matches!(ch, '_' | '.' | '{' | '}' | ':' | '@' | '$');
+        let is_word_char = |ch: char| {
+            ch.is_alphanumeric() || matches!(ch, '_' | '.' | '{' | '}' | ':' | '@' | '$')
+        };
         if c != '.' && is_word_char(c) {
             let mut end = start;
             while let Some(&(i, d)) = chars.peek() {
@@ -1248,7 +1253,9 @@ impl WhereParser {
             Token::Str(s) => Eval::Literal(s),
             Token::Number(n) => Eval::Literal(n),
             Token::QuotedField(f) => Eval::Field(f),
-            Token::Word(w) if self.eat_symbol("(") => Eval::Call(w.to_ascii_lowercase(), self.parse_arguments()),
+            Token::Word(w) if self.eat_symbol("(") => {
+                Eval::Call(w.to_ascii_lowercase(), self.parse_arguments())
+            }
             Token::Word(w) => Eval::Field(w),
             // A bare parenthesis is a call with no name: a group or a list.
             Token::Symbol("(") => {
@@ -1288,7 +1295,10 @@ fn field_of(expr: &Eval) -> Option<&str> {
     match expr {
         Eval::Field(f) => Some(f),
         Eval::Call(name, args)
-            if matches!(name.as_str(), "lower" | "upper" | "trim" | "ltrim" | "rtrim" | "tostring") =>
+            if matches!(
+                name.as_str(),
+                "lower" | "upper" | "trim" | "ltrim" | "rtrim" | "tostring"
+            ) =>
         {
             args.first().and_then(field_of)
         }
@@ -1337,11 +1347,7 @@ fn compare_node(op: &str, left: &Eval, right: &Eval) -> Node {
         }
         (Some(field), None) => (field, literal_of(right), false),
         (None, Some(field)) => (field, literal_of(left), true),
-        _ => (
-            "",
-            None,
-            false,
-        ),
+        _ => ("", None, false),
     };
     let Some(value) = value else {
         return Node::Skip("spl:where:comparison".into());
@@ -1359,11 +1365,19 @@ fn compare_node(op: &str, left: &Eval, right: &Eval) -> Node {
 
 /// SQL-style `%` wildcards become the `*` the normalizer understands.
 fn like_node(field: &str, pattern: &str) -> Node {
-    test_node(field, Operator::Wildcard, vec![pattern.replace('%', "*")], false)
+    test_node(
+        field,
+        Operator::Wildcard,
+        vec![pattern.replace('%', "*")],
+        false,
+    )
 }
 
 fn in_node(left: &Eval, items: &[Eval]) -> Node {
-    let values: Option<Vec<String>> = items.iter().map(|i| literal_of(i).map(String::from)).collect();
+    let values: Option<Vec<String>> = items
+        .iter()
+        .map(|i| literal_of(i).map(String::from))
+        .collect();
     match (field_of(left), values) {
         (Some(field), Some(values)) if !values.is_empty() => {
             test_node(field, Operator::Eq, values, false)
@@ -1383,8 +1397,13 @@ fn call_node(name: &str, args: &[Eval]) -> Node {
         ("isnotnull", Some(field), _) => test_node(field, Operator::IsNotNull, Vec::new(), false),
         ("isnull", Some(field), _) => test_node(field, Operator::IsNull, Vec::new(), false),
         ("in", Some(_), _) => in_node(&args[0], &args[1..]),
-        ("cidrmatch", _, _) => match (args.first().and_then(literal_of), args.get(1).and_then(field_of)) {
-            (Some(cidr), Some(field)) => test_node(field, Operator::Cidr, vec![cidr.to_string()], false),
+        ("cidrmatch", _, _) => match (
+            args.first().and_then(literal_of),
+            args.get(1).and_then(field_of),
+        ) {
+            (Some(cidr), Some(field)) => {
+                test_node(field, Operator::Cidr, vec![cidr.to_string()], false)
+            }
             _ => Node::Skip("spl:where:cidrmatch".into()),
         },
         ("searchmatch", _, _) => match args.first().and_then(literal_of) {
@@ -1393,5 +1412,204 @@ fn call_node(name: &str, args: &[Eval]) -> Node {
         },
         ("", _, _) => Node::Skip("spl:where:list".into()),
         _ => Node::Skip(format!("spl:where:{}", short_name(name))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(search: &str) -> Extraction {
+        extract(search, &Macros::new())
+    }
+
+    fn summary(extraction: &Extraction) -> Vec<String> {
+        extraction
+            .predicates
+            .iter()
+            .map(|p| {
+                format!(
+                    "{:?} {} {} {:?}",
+                    p.polarity,
+                    p.field,
+                    p.op.as_str(),
+                    p.values
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn raw_search_terms_and_hints() {
+        let e = run(
+            r#"sourcetype=wineventlog EventCode=4688 New_Process_Name="*\\evil.exe" index=main"#,
+        );
+        assert_eq!(e.sources, ["wineventlog"]);
+        assert_eq!(
+            summary(&e),
+            [
+                r#"Positive EventCode eq ["4688"]"#,
+                r#"Positive New_Process_Name wildcard ["*\\evil.exe"]"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn operators_lists_and_presence() {
+        let e = run(r#"a!=x b IN ("1", "2*") c>5 d<=7 e=* "quoted field"="v \"q\"""#);
+        assert_eq!(
+            summary(&e),
+            [
+                r#"Exclusion a eq ["x"]"#,
+                r#"Positive b wildcard ["1", "2*"]"#,
+                r#"Positive c gt ["5"]"#,
+                r#"Positive d lte ["7"]"#,
+                "Positive e is_not_null []",
+                r#"Positive quoted field eq ["v \"q\""]"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn polarity_follows_negation_depth() {
+        let e = run("p=1 NOT (q=2 OR r=3) (s=4 OR NOT t=5) NOT NOT u=6");
+        assert_eq!(
+            summary(&e),
+            [
+                r#"Positive p eq ["1"]"#,
+                r#"Exclusion q eq ["2"]"#,
+                r#"Exclusion r eq ["3"]"#,
+                r#"Positive s eq ["4"]"#,
+                r#"Nested t eq ["5"]"#,
+                r#"Nested u eq ["6"]"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn free_text_is_counted_not_reported() {
+        let e = run(r#"x=1 "some phrase" bare"#);
+        assert_eq!(summary(&e), [r#"Positive x eq ["1"]"#]);
+        assert_eq!(e.skipped, ["spl:free-text", "spl:free-text"]);
+    }
+
+    #[test]
+    fn tstats_datamodel_and_where_clause() {
+        let e = run(
+            "| tstats count min(_time) as firstTime from datamodel=Endpoint.Processes \
+             where Processes.process_name=cmd.exe AND NOT Processes.parent_process_name IN (a.exe, b.exe) \
+             by Processes.dest | where count > 5",
+        );
+        assert_eq!(e.sources, ["Endpoint.Processes"]);
+        assert_eq!(
+            summary(&e),
+            [
+                r#"Positive Processes.process_name eq ["cmd.exe"]"#,
+                r#"Exclusion Processes.parent_process_name eq ["a.exe", "b.exe"]"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn where_functions() {
+        let e = run(
+            r#"x=1 | where like(cmd, "%-enc%") AND match(lower(path), "\\\\temp\\\\") AND isnotnull(user) AND isnull(gone) AND cidrmatch("10.0.0.0/8", ip) AND NOT in(state, "a", "b") AND src=dest AND name LIKE "x%""#,
+        );
+        assert_eq!(
+            summary(&e)[1..],
+            [
+                r#"Positive cmd wildcard ["*-enc*"]"#,
+                r#"Positive path regex_match ["\\\\temp\\\\"]"#,
+                "Positive user is_not_null []",
+                "Positive gone is_null []",
+                r#"Positive ip cidr ["10.0.0.0/8"]"#,
+                r#"Exclusion state eq ["a", "b"]"#,
+                r#"Positive src fieldref ["dest"]"#,
+                r#"Positive name wildcard ["x*"]"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn created_fields_are_dropped() {
+        let e = run(
+            r#"x=1 | eval e1=lower(y), e2="c" | rex field=y "(?<r1>\d+)" | rename orig as renamed | stats count values(z) as v by host
+             | search e1=a e2=b r1=c renamed=d v=e count=f host=g | where e1!="h""#,
+        );
+        assert_eq!(
+            summary(&e),
+            [r#"Positive x eq ["1"]"#, r#"Positive host eq ["g"]"#]
+        );
+    }
+
+    #[test]
+    fn macros_expand_with_arguments_nesting_and_cycles() {
+        let mut macros = Macros::new();
+        macros.insert("sysmon", Vec::new(), "sourcetype=sysmon");
+        macros.insert(
+            "proc(1)",
+            vec!["name".into()],
+            "process_name=$name$ OR `alias`",
+        );
+        macros.insert("alias", Vec::new(), r#"original_file_name="x.exe""#);
+        macros.insert("loop", Vec::new(), "a=1 `loop`");
+        let e = extract(
+            "`sysmon` NOT `proc(cmd.exe)` `loop` | `ctime(firstTime)` | `rule_filter`",
+            &macros,
+        );
+        assert_eq!(e.sources, ["sysmon"]);
+        assert_eq!(
+            summary(&e),
+            [
+                r#"Exclusion process_name eq ["cmd.exe"]"#,
+                r#"Exclusion original_file_name eq ["x.exe"]"#,
+                r#"Positive a eq ["1"]"#,
+            ]
+        );
+        assert!(e.skipped.contains(&"spl:macro:recursive".to_string()));
+        assert!(e.skipped.contains(&"spl:macro:unknown".to_string()));
+    }
+
+    #[test]
+    fn comments_subsearches_and_unknown_commands() {
+        let e = run(
+            "a=1 ```b=2``` NOT [| inputlookup allow.csv] | transaction host | join host [search c=3]",
+        );
+        assert_eq!(
+            summary(&e),
+            [r#"Positive a eq ["1"]"#, r#"Positive c eq ["3"]"#]
+        );
+        assert_eq!(e.skipped, ["spl:subsearch", "spl:command:transaction"]);
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let deep = "(".repeat(5000) + "a=1" + &")".repeat(10);
+        let long = "x=\"unterminated ".repeat(50_000);
+        for input in [
+            "",
+            "|",
+            "| | |",
+            "\"",
+            "`",
+            "`a(",
+            "NOT",
+            "a= OR",
+            ")))",
+            "where ((((",
+            "| where like(",
+            "| tstats from where by",
+            "é=ü ü ( [ ] ) !=",
+            &deep,
+            &long,
+        ] {
+            let _ = run(input);
+            let _ = run(&format!("| where {input}"));
+        }
+        assert!(
+            run(&deep)
+                .skipped
+                .contains(&"spl:nesting-too-deep".to_string())
+        );
     }
 }
