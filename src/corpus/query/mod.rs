@@ -2,4 +2,6 @@
 mod elastic;
 pub mod eql;
 pub mod esql;
+pub mod kql;
 pub mod kuery;
+pub mod spl;
