@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod config;
 pub mod corpus;
+pub mod index;
 pub mod reference;
 pub mod rule;
 pub mod syntax;
