@@ -429,12 +429,12 @@ detection:
             ops(rule, Polarity::Positive),
             [
                 (s("Image"), Operator::EndsWith, vec![s("\\netsh.exe")]),
-                (s("CommandLine"), Operator::Match, vec![s("interface")]),
                 (
                     s("CommandLine"),
                     Operator::Wildcard,
                     vec![s("*port*proxy*")]
                 ),
+                (s("CommandLine"), Operator::Match, vec![s("interface")]),
                 (s("OriginalFileName"), Operator::Eq, vec![s("netsh.exe")]),
             ]
         );

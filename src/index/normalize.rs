@@ -417,7 +417,7 @@ mod tests {
             "x",
         );
         assert_eq!(lower.field, "CommandLine");
-        let query = key(Vendor::Sigma, "dns_query", "query", Operator::Eq, "x");
+        let query = key(Vendor::Sigma, "dns", "query", Operator::Eq, "x");
         assert_eq!(query.field, "QueryName");
         assert_eq!(technique("T1562.001"), "T1685");
     }
