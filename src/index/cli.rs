@@ -185,7 +185,7 @@ pub fn technique(args: &TechniqueArgs) -> Result<String, String> {
         let guide =
             query::technique_guide(index.data(), &args.id, Limits::default()).ok_or_else(|| {
                 let known = query::technique_name(&args.id)
-                    .map_or(String::from("unknown to ATT&CK"), |name| format!("{name}"));
+                    .unwrap_or_else(|| "unknown to ATT&CK".to_string());
                 format!("no indexed rule covers {} ({known})", args.id)
             })?;
         Ok(match args.query.format {
