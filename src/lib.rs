@@ -4,6 +4,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod index;
 pub mod lint;
 pub mod output;
 pub mod reference;

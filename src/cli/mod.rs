@@ -1,5 +1,6 @@
 //! The `sigmalens` command line.
 
+mod index;
 mod lint;
 mod rule;
 
@@ -28,6 +29,20 @@ enum Command {
     Lint(lint::LintArgs),
     /// Show a check's documentation, or list every check.
     Rule(rule::RuleArgs),
+    /// Build the corpus index or show its statistics.
+    #[command(subcommand)]
+    Index(index::IndexCommand),
+    /// The authoring guide for an ATT&CK technique: events, fields, indicators, exclusions, rules.
+    Technique(index::TechniqueArgs),
+    /// How many corpus rules check one indicator (`'Image|endswith' '\\netsh.exe'`).
+    Reach(index::ReachArgs),
+    /// How the corpus uses a field: logsources, operators, aliases, top values.
+    Field(index::FieldArgs),
+}
+
+fn print_ok(text: String) -> u8 {
+    print!("{text}");
+    0
 }
 
 pub fn main() -> ExitCode {
@@ -42,6 +57,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Rule(args) => rule::run(args),
+        Command::Index(command) => index::run_index(&command).map(print_ok),
+        Command::Technique(args) => index::technique(&args).map(print_ok),
+        Command::Reach(args) => index::reach(&args).map(print_ok),
+        Command::Field(args) => index::field(&args).map(print_ok),
     };
     match result {
         Ok(code) => ExitCode::from(code),

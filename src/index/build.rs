@@ -1,0 +1,438 @@
+//! Corpus rules -> [`IndexData`]. Pure: reading the corpus and writing the
+//! files live in `cli.rs` and `provenance.rs`.
+//!
+//! Every row counts distinct rules: each rule's tests are first reduced to
+//! sets of normalized keys, so a value repeated in one rule counts once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use super::events::events;
+use super::model::*;
+use super::normalize::{IndicatorKey, NORMALIZER, technique};
+use crate::corpus::predicate::{Operator, Polarity};
+use crate::corpus::rule::{CorpusRule, LogSourceKey, Vendor};
+use crate::reference::ATTACK;
+
+/// Which rules go into the index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// Only rules dated strictly before this `YYYY-MM-DD` (undated rules are left out).
+    pub until: Option<String>,
+    /// Rule ids to leave out.
+    pub exclude_rules: BTreeSet<String>,
+}
+
+impl BuildOptions {
+    pub fn keeps(&self, rule: &CorpusRule) -> bool {
+        let dated_before = self
+            .until
+            .as_deref()
+            .is_none_or(|until| !rule.date.is_empty() && rule.date.as_str() < until);
+        dated_before && !self.exclude_rules.contains(&rule.id)
+    }
+}
+
+/// One rule reduced to sets of normalized keys.
+struct Reduced<'a> {
+    rule: &'a CorpusRule,
+    techniques: BTreeSet<String>,
+    positive: BTreeSet<IndicatorKey>,
+    exclusion: BTreeSet<IndicatorKey>,
+    nested_tests: usize,
+    /// Every field the rule tests, with the operators used on it.
+    field_ops: BTreeSet<(String, Operator)>,
+}
+
+fn reduce(rule: &CorpusRule) -> Reduced<'_> {
+    let mut reduced = Reduced {
+        rule,
+        techniques: rule.techniques.iter().map(|t| technique(t)).collect(),
+        positive: BTreeSet::new(),
+        exclusion: BTreeSet::new(),
+        nested_tests: 0,
+        field_ops: BTreeSet::new(),
+    };
+    for predicate in rule.predicates.iter().filter(|p| !p.field.is_empty()) {
+        let keys = NORMALIZER.keys(rule.vendor, &rule.logsource, predicate);
+        reduced
+            .field_ops
+            .extend(keys.iter().map(|k| (k.field.clone(), k.op)));
+        match predicate.polarity {
+            Polarity::Positive => reduced.positive.extend(keys),
+            Polarity::Exclusion => reduced.exclusion.extend(keys),
+            Polarity::Nested => reduced.nested_tests += keys.len(),
+        }
+    }
+    reduced
+}
+
+/// Positions of the keys of a sorted map.
+fn positions<K: Ord + Clone, V>(map: &BTreeMap<K, V>) -> BTreeMap<K, u32> {
+    map.keys()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), i as u32))
+        .collect()
+}
+
+/// Counts occurrences per key, sorted by key.
+fn tally(keys: impl IntoIterator<Item = u32>) -> Vec<Count> {
+    let mut counts: BTreeMap<u32, u32> = BTreeMap::new();
+    for key in keys {
+        *counts.entry(key).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(key, rules)| Count { key, rules })
+        .collect()
+}
+
+/// Most rules first, ties by key.
+fn most_first(mut counts: Vec<Count>) -> Vec<Count> {
+    counts.sort_by(|a, b| b.rules.cmp(&a.rules).then(a.key.cmp(&b.key)));
+    counts
+}
+
+/// Builds the index from corpus rules (any vendor, any order).
+pub fn build_index(rules: &[CorpusRule], options: &BuildOptions) -> IndexData {
+    let mut kept: Vec<&CorpusRule> = rules.iter().filter(|r| options.keeps(r)).collect();
+    kept.sort_by(|a, b| (a.vendor, &a.path, &a.id).cmp(&(b.vendor, &b.path, &b.id)));
+    let reduced: Vec<Reduced> = kept.par_iter().map(|rule| reduce(rule)).collect();
+    Builder::new(&reduced).finish()
+}
+
+/// The rule positions behind every row, before the rows are written.
+struct Builder<'a> {
+    reduced: &'a [Reduced<'a>],
+    techniques: BTreeMap<String, Vec<u32>>,
+    logsources: BTreeMap<LogSourceKey, Vec<u32>>,
+    fields: BTreeMap<String, Vec<u32>>,
+    indicators: BTreeMap<IndicatorKey, Vec<u32>>,
+    exclusions: BTreeMap<IndicatorKey, Vec<u32>>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(reduced: &'a [Reduced<'a>]) -> Self {
+        let mut builder = Builder {
+            reduced,
+            techniques: BTreeMap::new(),
+            logsources: BTreeMap::new(),
+            fields: BTreeMap::new(),
+            indicators: BTreeMap::new(),
+            exclusions: BTreeMap::new(),
+        };
+        for (position, rule) in reduced.iter().enumerate() {
+            let position = position as u32;
+            for id in &rule.techniques {
+                builder
+                    .techniques
+                    .entry(id.clone())
+                    .or_default()
+                    .push(position);
+            }
+            builder
+                .logsources
+                .entry(rule.rule.logsource.clone())
+                .or_default()
+                .push(position);
+            let fields: BTreeSet<&String> = rule.field_ops.iter().map(|(f, _)| f).collect();
+            for field in fields {
+                builder
+                    .fields
+                    .entry(field.clone())
+                    .or_default()
+                    .push(position);
+            }
+            for key in &rule.positive {
+                builder
+                    .indicators
+                    .entry(key.clone())
+                    .or_default()
+                    .push(position);
+            }
+            for key in &rule.exclusion {
+                builder
+                    .exclusions
+                    .entry(key.clone())
+                    .or_default()
+                    .push(position);
+            }
+        }
+        builder
+    }
+
+    fn finish(self) -> IndexData {
+        let technique_pos = positions(&self.techniques);
+        let logsource_pos = positions(&self.logsources);
+        let field_pos = positions(&self.fields);
+        let indicator_pos = positions(&self.indicators);
+        let exclusion_pos = positions(&self.exclusions);
+        let vendor_code = |v: Vendor| Vendor::ALL.iter().position(|&x| x == v).unwrap() as u32;
+
+        let rule_techniques: Vec<Vec<u32>> = self
+            .reduced
+            .iter()
+            .map(|r| r.techniques.iter().map(|t| technique_pos[t]).collect())
+            .collect();
+        let rule_logsource: Vec<u32> = self
+            .reduced
+            .iter()
+            .map(|r| logsource_pos[&r.rule.logsource])
+            .collect();
+        let rule_vendor: Vec<u32> = self
+            .reduced
+            .iter()
+            .map(|r| vendor_code(r.rule.vendor))
+            .collect();
+        let rule_fields: Vec<Vec<u32>> = self
+            .reduced
+            .iter()
+            .map(|r| {
+                let fields: BTreeSet<u32> = r.field_ops.iter().map(|(f, _)| field_pos[f]).collect();
+                fields.into_iter().collect()
+            })
+            .collect();
+        let rule_indicators: Vec<Vec<u32>> = self
+            .reduced
+            .iter()
+            .map(|r| r.positive.iter().map(|k| indicator_pos[k]).collect())
+            .collect();
+        let rule_exclusions: Vec<Vec<u32>> = self
+            .reduced
+            .iter()
+            .map(|r| r.exclusion.iter().map(|k| exclusion_pos[k]).collect())
+            .collect();
+        let over = |rules: &[u32], per_rule: &dyn Fn(usize) -> Vec<u32>| {
+            tally(rules.iter().flat_map(|&r| per_rule(r as usize)))
+        };
+        let per_vendor = |rules: &[u32]| over(rules, &|r| vec![rule_vendor[r]]);
+        let per_technique = |rules: &[u32]| over(rules, &|r| rule_techniques[r].clone());
+        let per_logsource = |rules: &[u32]| over(rules, &|r| vec![rule_logsource[r]]);
+
+        let rules = self
+            .reduced
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RuleRecord {
+                vendor: rule_vendor[i] as u8,
+                id: r.rule.id.clone(),
+                title: r.rule.title.clone(),
+                author: r.rule.author.clone(),
+                license: r.rule.license.clone(),
+                path: r.rule.path.clone(),
+                date: r.rule.date.clone(),
+                level: r.rule.level.clone(),
+                status: r.rule.status.clone(),
+                techniques: rule_techniques[i].clone(),
+                techniques_original: r.rule.techniques.clone(),
+                tactics: tactics(&r.techniques),
+                logsource: rule_logsource[i],
+            })
+            .collect();
+
+        let techniques = self
+            .techniques
+            .iter()
+            .map(|(id, rules)| {
+                let known = ATTACK.technique(id);
+                TechniqueRecord {
+                    id: id.clone(),
+                    name: known.map_or(String::new(), |t| t.name.clone()),
+                    tactics: tactics(std::iter::once(id)),
+                    rules: rules.clone(),
+                    rules_per_vendor: per_vendor(rules),
+                    events: self.technique_events(rules, &logsource_pos),
+                    fields: most_first(over(rules, &|r| rule_fields[r].clone())),
+                    indicators: most_first(over(rules, &|r| rule_indicators[r].clone())),
+                    exclusions: most_first(over(rules, &|r| rule_exclusions[r].clone())),
+                }
+            })
+            .collect();
+
+        let logsources = self
+            .logsources
+            .iter()
+            .map(|(key, rules)| LogSourceRecord {
+                category: key.category.clone(),
+                product: key.product.clone(),
+                service: key.service.clone(),
+                rules: rules.len() as u32,
+                fields: most_first(over(rules, &|r| rule_fields[r].clone())),
+            })
+            .collect();
+
+        let fields = self
+            .fields
+            .iter()
+            .map(|(name, rules)| {
+                let mut top: Vec<Count> = self
+                    .indicators
+                    .range(field_range(name))
+                    .map(|(key, rules)| Count {
+                        key: indicator_pos[key],
+                        rules: rules.len() as u32,
+                    })
+                    .collect();
+                top = most_first(top);
+                top.truncate(TOP_FIELD_INDICATORS);
+                FieldRecord {
+                    name: name.clone(),
+                    aliases: NORMALIZER
+                        .aliases(name)
+                        .iter()
+                        .map(|a| AliasRecord {
+                            vendor: a.vendor.clone(),
+                            field: a.field.clone(),
+                            relation: a.relation.as_str().to_string(),
+                        })
+                        .collect(),
+                    rules: rules.len() as u32,
+                    rules_per_logsource: per_logsource(rules),
+                    operators: over(rules, &|r| {
+                        let ops: BTreeSet<u32> = self.reduced[r]
+                            .field_ops
+                            .iter()
+                            .filter(|(f, _)| f == name)
+                            .map(|&(_, op)| u32::from(op_code(op)))
+                            .collect();
+                        ops.into_iter().collect()
+                    }),
+                    top_indicators: top,
+                }
+            })
+            .collect();
+
+        let indicators = self
+            .indicators
+            .iter()
+            .map(|(key, rules)| IndicatorRecord {
+                field: field_pos[&key.field],
+                op: op_code(key.op),
+                value: key.value.clone(),
+                rules: rules.clone(),
+                per_vendor: per_vendor(rules),
+                per_technique: per_technique(rules),
+                per_logsource: per_logsource(rules),
+            })
+            .collect();
+
+        let exclusions = self
+            .exclusions
+            .iter()
+            .map(|(key, rules)| {
+                let mut per_indicator = most_first(over(rules, &|r| rule_indicators[r].clone()));
+                per_indicator.truncate(TOP_COOCCURRING);
+                ExclusionRecord {
+                    field: field_pos[&key.field],
+                    op: op_code(key.op),
+                    value: key.value.clone(),
+                    rules: rules.clone(),
+                    per_technique: per_technique(rules),
+                    per_logsource: per_logsource(rules),
+                    per_indicator,
+                }
+            })
+            .collect();
+
+        IndexData {
+            vendors: Vendor::ALL.iter().map(|v| v.as_str().to_string()).collect(),
+            rules,
+            techniques,
+            logsources,
+            fields,
+            indicators,
+            exclusions,
+            stats: self.stats(&rule_vendor),
+        }
+    }
+
+    /// The events a technique's rules read, with how many rules read each.
+    fn technique_events(
+        &self,
+        rules: &[u32],
+        logsource_pos: &BTreeMap<LogSourceKey, u32>,
+    ) -> Vec<EventRecord> {
+        let mut counts: BTreeMap<(u32, String, String), u32> = BTreeMap::new();
+        for &r in rules {
+            let rule = &self.reduced[r as usize];
+            let event_ids: Vec<String> = rule
+                .positive
+                .iter()
+                .filter(|k| k.field == "EventID" && k.op == Operator::Eq)
+                .map(|k| k.value.clone())
+                .collect();
+            let logsource = &rule.rule.logsource;
+            let found: BTreeSet<_> = events(logsource, &event_ids).into_iter().collect();
+            for (provider, event_id) in found {
+                *counts
+                    .entry((logsource_pos[logsource], provider, event_id))
+                    .or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .map(|((logsource, provider, event_id), rules)| EventRecord {
+                logsource,
+                provider,
+                event_id,
+                rules,
+            })
+            .collect()
+    }
+
+    fn stats(&self, rule_vendor: &[u32]) -> BuildStats {
+        let mut skipped: BTreeMap<&str, u32> = BTreeMap::new();
+        for rule in self.reduced {
+            let names: BTreeSet<&str> = rule.rule.skipped.iter().map(String::as_str).collect();
+            for name in names {
+                *skipped.entry(name).or_default() += 1;
+            }
+        }
+        let sum = |count: &dyn Fn(&Reduced) -> usize| {
+            self.reduced.iter().map(count).sum::<usize>() as u32
+        };
+        BuildStats {
+            rules_per_vendor: tally(rule_vendor.iter().copied()),
+            positive_tests: sum(&|r| r.positive.len()),
+            exclusion_tests: sum(&|r| r.exclusion.len()),
+            nested_tests: sum(&|r| r.nested_tests),
+            keyword_values: sum(&|r| r.rule.keyword_values),
+            skipped: skipped
+                .into_iter()
+                .map(|(name, count)| NamedCount {
+                    name: name.to_string(),
+                    count,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The key range of every test on one field.
+fn field_range(field: &str) -> std::ops::RangeInclusive<IndicatorKey> {
+    let key = |op| IndicatorKey {
+        field: field.to_string(),
+        op,
+        value: String::new(),
+    };
+    // `char::MAX` sorts after any value that starts with a lower char.
+    let last = IndicatorKey {
+        value: char::MAX.to_string(),
+        ..key(Operator::FieldRef)
+    };
+    key(Operator::Eq)..=last
+}
+
+/// The tactics of techniques (v19 ids), sorted, without repeats. A
+/// sub-technique ATT&CK does not list takes its parent's tactics.
+fn tactics<'a>(ids: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let mut tactics = BTreeSet::new();
+    for id in ids {
+        let parent = id.split('.').next().unwrap_or(id);
+        if let Some(known) = ATTACK.technique(id).or_else(|| ATTACK.technique(parent)) {
+            tactics.extend(known.tactics.iter().cloned());
+        }
+    }
+    tactics.into_iter().collect()
+}

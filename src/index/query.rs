@@ -1,0 +1,547 @@
+//! Questions asked of an index: pure functions over the archived data that
+//! return plain, serializable answers (rendering is `render.rs`'s job).
+
+use serde::Serialize;
+
+use super::model::*;
+use super::normalize::{IndicatorKey, NORMALIZER, technique};
+use super::store::FORMAT_VERSION;
+use crate::corpus::predicate::Polarity;
+use crate::corpus::rule::{LogSourceKey, Vendor};
+use crate::corpus::sigma::{SigmaValue, field_predicates};
+use crate::reference::ATTACK;
+use crate::rule::Modifier;
+
+/// How many rows a list in an answer keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub rows: usize,
+    pub rules: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            rows: 15,
+            rules: 50,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameCount {
+    pub name: String,
+    pub rules: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    pub vendor: String,
+    pub id: String,
+    pub title: String,
+    pub author: String,
+    pub path: String,
+    pub date: String,
+    pub level: String,
+    pub status: String,
+    pub logsource: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorRow {
+    pub field: String,
+    pub op: &'static str,
+    pub value: String,
+    /// Rules of the question's scope (a technique, a field) with this test.
+    pub rules: u32,
+    /// Rules with this test in the whole corpus.
+    pub reach: u32,
+    pub per_vendor: Vec<NameCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventRow {
+    pub logsource: String,
+    pub provider: String,
+    pub event_id: String,
+    pub rules: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TechniqueGuide {
+    /// The v19 id the question was answered for.
+    pub id: String,
+    /// The id as asked, when the v19 remapping changed it.
+    pub asked: Option<String>,
+    pub name: String,
+    pub tactics: Vec<String>,
+    pub rules_total: u32,
+    pub per_vendor: Vec<NameCount>,
+    pub events: Vec<EventRow>,
+    pub fields: Vec<NameCount>,
+    pub indicators: Vec<IndicatorRow>,
+    pub exclusions: Vec<IndicatorRow>,
+    pub rules: Vec<RuleRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reach {
+    /// The canonical test the question normalized to.
+    pub field: String,
+    pub op: &'static str,
+    pub value: String,
+    pub logsource: Option<String>,
+    /// Distinct rules testing it positively (within the logsource filter).
+    pub reach: u32,
+    /// Distinct rules excluding it (`and not ...`).
+    pub as_exclusion: u32,
+    pub per_vendor: Vec<NameCount>,
+    pub per_technique: Vec<NameCount>,
+    pub per_logsource: Vec<NameCount>,
+    pub rules: Vec<RuleRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AliasRow {
+    pub vendor: String,
+    pub field: String,
+    pub relation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldUsage {
+    pub field: String,
+    pub logsource: Option<String>,
+    pub aliases: Vec<AliasRow>,
+    /// Rules testing the field (within the logsource filter).
+    pub rules: u32,
+    pub per_logsource: Vec<NameCount>,
+    /// Corpus-wide: rules using each operator on the field.
+    pub operators: Vec<NameCount>,
+    pub top_indicators: Vec<IndicatorRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub format_version: u32,
+    pub rules_per_vendor: Vec<NameCount>,
+    pub techniques: usize,
+    pub logsources: usize,
+    pub fields: usize,
+    pub indicators: usize,
+    pub exclusions: usize,
+    pub positive_tests: u32,
+    pub exclusion_tests: u32,
+    pub nested_tests: u32,
+    pub keyword_values: u32,
+    pub skipped: Vec<NameCount>,
+    pub top_logsources: Vec<NameCount>,
+    pub top_fields: Vec<NameCount>,
+}
+
+fn logsource_name(data: &ArchivedIndexData, position: u32) -> String {
+    let ls = &data.logsources[position as usize];
+    format!("{}/{}/{}", ls.category, ls.product, ls.service)
+}
+
+fn logsource_key(data: &ArchivedIndexData, position: u32) -> LogSourceKey {
+    let ls = &data.logsources[position as usize];
+    LogSourceKey {
+        category: ls.category.to_string(),
+        product: ls.product.to_string(),
+        service: ls.service.to_string(),
+    }
+}
+
+fn rule_ref(data: &ArchivedIndexData, position: u32) -> RuleRef {
+    let rule = &data.rules[position as usize];
+    RuleRef {
+        vendor: data.vendors[usize::from(rule.vendor)].to_string(),
+        id: rule.id.to_string(),
+        title: rule.title.to_string(),
+        author: rule.author.to_string(),
+        path: rule.path.to_string(),
+        date: rule.date.to_string(),
+        level: rule.level.to_string(),
+        status: rule.status.to_string(),
+        logsource: logsource_name(data, rule.logsource.to_native()),
+    }
+}
+
+/// Named counts from stored counts, most rules first.
+fn named(counts: &[ArchivedCount], name: impl Fn(u32) -> String) -> Vec<NameCount> {
+    let mut rows: Vec<NameCount> = counts
+        .iter()
+        .map(|c| NameCount {
+            name: name(c.key.to_native()),
+            rules: c.rules.to_native(),
+        })
+        .collect();
+    rows.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+    rows
+}
+
+/// Counts rules per name, most rules first.
+fn count_names(names: impl IntoIterator<Item = String>) -> Vec<NameCount> {
+    let mut counts = std::collections::BTreeMap::<String, u32>::new();
+    for name in names {
+        *counts.entry(name).or_default() += 1;
+    }
+    let mut rows: Vec<NameCount> = counts
+        .into_iter()
+        .map(|(name, rules)| NameCount { name, rules })
+        .collect();
+    rows.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+    rows
+}
+
+fn op_name(code: u8) -> &'static str {
+    op_from_code(code).map_or("?", |op| op.as_str())
+}
+
+fn indicator_row(
+    data: &ArchivedIndexData,
+    field: u32,
+    op: u8,
+    value: &str,
+    rules: &[rkyv::rend::u32_le],
+    per_vendor: &[ArchivedCount],
+    scoped_rules: u32,
+) -> IndicatorRow {
+    IndicatorRow {
+        field: data.fields[field as usize].name.to_string(),
+        op: op_name(op),
+        value: value.to_string(),
+        rules: scoped_rules,
+        reach: rules.len() as u32,
+        per_vendor: named(per_vendor, |v| data.vendors[v as usize].to_string()),
+    }
+}
+
+fn positive_row(data: &ArchivedIndexData, position: u32, scoped_rules: u32) -> IndicatorRow {
+    let i = &data.indicators[position as usize];
+    let field = i.field.to_native();
+    indicator_row(
+        data,
+        field,
+        i.op,
+        &i.value,
+        &i.rules,
+        &i.per_vendor,
+        scoped_rules,
+    )
+}
+
+fn exclusion_row(data: &ArchivedIndexData, position: u32, scoped_rules: u32) -> IndicatorRow {
+    let e = &data.exclusions[position as usize];
+    let per_vendor = count_names(e.rules.iter().map(|&r| {
+        data.vendors[usize::from(data.rules[r.to_native() as usize].vendor)].to_string()
+    }));
+    IndicatorRow {
+        per_vendor,
+        ..indicator_row(
+            data,
+            e.field.to_native(),
+            e.op,
+            &e.value,
+            &e.rules,
+            &[],
+            scoped_rules,
+        )
+    }
+}
+
+/// The detection guide for one technique (any ATT&CK version's id).
+pub fn technique_guide(
+    data: &ArchivedIndexData,
+    id: &str,
+    limits: Limits,
+) -> Option<TechniqueGuide> {
+    let v19 = technique(id);
+    let found = data
+        .techniques
+        .binary_search_by(|t| t.id.as_str().cmp(&v19))
+        .ok()?;
+    let t = &data.techniques[found];
+    let vendor_name = |v: u32| data.vendors[v as usize].to_string();
+    Some(TechniqueGuide {
+        asked: (v19 != id.to_ascii_uppercase()).then(|| id.to_string()),
+        id: v19,
+        name: t.name.to_string(),
+        tactics: t.tactics.iter().map(|s| s.to_string()).collect(),
+        rules_total: t.rules.len() as u32,
+        per_vendor: named(&t.rules_per_vendor, vendor_name),
+        events: t
+            .events
+            .iter()
+            .map(|e| EventRow {
+                logsource: logsource_name(data, e.logsource.to_native()),
+                provider: e.provider.to_string(),
+                event_id: e.event_id.to_string(),
+                rules: e.rules.to_native(),
+            })
+            .collect(),
+        fields: named(&t.fields[..t.fields.len().min(limits.rows)], |f| {
+            data.fields[f as usize].name.to_string()
+        }),
+        indicators: t
+            .indicators
+            .iter()
+            .take(limits.rows)
+            .map(|c| positive_row(data, c.key.to_native(), c.rules.to_native()))
+            .collect(),
+        exclusions: t
+            .exclusions
+            .iter()
+            .take(limits.rows)
+            .map(|c| exclusion_row(data, c.key.to_native(), c.rules.to_native()))
+            .collect(),
+        rules: t
+            .rules
+            .iter()
+            .take(limits.rules)
+            .map(|&r| rule_ref(data, r.to_native()))
+            .collect(),
+    })
+}
+
+/// `Image|endswith` + `\netsh.exe` -> the canonical key, as a Sigma rule
+/// with that item would be indexed.
+pub fn parse_indicator(
+    field_spec: &str,
+    value: &str,
+    logsource: Option<&LogSourceKey>,
+) -> Result<IndicatorKey, String> {
+    let mut parts = field_spec.split('|');
+    let field = parts.next().unwrap_or_default();
+    if field.is_empty() {
+        return Err("give a field name: FIELD|MODIFIERS VALUE".into());
+    }
+    let modifiers = parts
+        .map(|name| Modifier::parse(name).ok_or_else(|| format!("unknown modifier `{name}`")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let predicates = field_predicates(
+        field,
+        &modifiers,
+        &[SigmaValue::Text(value)],
+        Polarity::Positive,
+    )
+    .map_err(|skipped| format!("the index does not model `{skipped}`"))?;
+    let predicate = predicates.first().ok_or("no test to look up")?;
+    let logsource = logsource.cloned().unwrap_or_default();
+    NORMALIZER
+        .keys(Vendor::Sigma, &logsource, predicate)
+        .into_iter()
+        .next()
+        .ok_or_else(|| "no test to look up".into())
+}
+
+fn field_position(data: &ArchivedIndexData, name: &str) -> Option<u32> {
+    let exact = data.fields.binary_search_by(|f| f.name.as_str().cmp(name));
+    let found = exact.ok().or_else(|| {
+        data.fields
+            .iter()
+            .position(|f| f.name.eq_ignore_ascii_case(name))
+    })?;
+    Some(found as u32)
+}
+
+/// Finds a key among indicators or exclusions (both sorted by field, op, value).
+fn find_key<T>(
+    rows: &[T],
+    parts: impl Fn(&T) -> (u32, u8, &str),
+    field: u32,
+    key: &IndicatorKey,
+) -> Option<usize> {
+    let op = op_code(key.op);
+    rows.binary_search_by(|row| parts(row).cmp(&(field, op, key.value.as_str())))
+        .ok()
+}
+
+/// Rules (positions) whose logsource the filter selects.
+fn in_scope<'a>(
+    data: &'a ArchivedIndexData,
+    rules: &'a [rkyv::rend::u32_le],
+    filter: Option<&'a LogSourceKey>,
+) -> impl Iterator<Item = u32> + 'a {
+    rules.iter().map(|r| r.to_native()).filter(move |&r| {
+        filter.is_none_or(|f| {
+            f.selects(&logsource_key(
+                data,
+                data.rules[r as usize].logsource.to_native(),
+            ))
+        })
+    })
+}
+
+/// How many rules test `FIELD|MODIFIERS VALUE`, and which.
+pub fn reach(
+    data: &ArchivedIndexData,
+    field_spec: &str,
+    value: &str,
+    logsource: Option<&LogSourceKey>,
+    limits: Limits,
+) -> Result<Reach, String> {
+    let key = parse_indicator(field_spec, value, logsource)?;
+    let field = field_position(data, &key.field);
+    let positive: Vec<u32> = field
+        .and_then(|f| {
+            find_key(
+                &data.indicators,
+                |i| (i.field.to_native(), i.op, i.value.as_str()),
+                f,
+                &key,
+            )
+        })
+        .map_or_else(Vec::new, |i| {
+            in_scope(data, &data.indicators[i].rules, logsource).collect()
+        });
+    let as_exclusion = field
+        .and_then(|f| {
+            find_key(
+                &data.exclusions,
+                |e| (e.field.to_native(), e.op, e.value.as_str()),
+                f,
+                &key,
+            )
+        })
+        .map_or(0, |e| {
+            in_scope(data, &data.exclusions[e].rules, logsource).count()
+        });
+    let rule = |r: &u32| &data.rules[*r as usize];
+    Ok(Reach {
+        op: key.op.as_str(),
+        logsource: logsource.map(LogSourceKey::key),
+        reach: positive.len() as u32,
+        as_exclusion: as_exclusion as u32,
+        per_vendor: count_names(
+            positive
+                .iter()
+                .map(|r| data.vendors[usize::from(rule(r).vendor)].to_string()),
+        ),
+        per_technique: count_names(positive.iter().flat_map(|r| {
+            rule(r)
+                .techniques
+                .iter()
+                .map(|t| data.techniques[t.to_native() as usize].id.to_string())
+        })),
+        per_logsource: count_names(
+            positive
+                .iter()
+                .map(|r| logsource_name(data, rule(r).logsource.to_native())),
+        ),
+        rules: positive
+            .iter()
+            .take(limits.rules)
+            .map(|&r| rule_ref(data, r))
+            .collect(),
+        field: key.field,
+        value: key.value,
+    })
+}
+
+/// How a field is used, optionally under one logsource filter.
+pub fn field_usage(
+    data: &ArchivedIndexData,
+    name: &str,
+    logsource: Option<&LogSourceKey>,
+    limits: Limits,
+) -> Option<FieldUsage> {
+    let position = field_position(data, name)?;
+    let field = &data.fields[position as usize];
+    let selected = |ls: u32| logsource.is_none_or(|f| f.selects(&logsource_key(data, ls)));
+    let per_logsource: Vec<ArchivedCount> = field
+        .rules_per_logsource
+        .iter()
+        .filter(|c| selected(c.key.to_native()))
+        .copied()
+        .collect();
+    let first = data
+        .indicators
+        .partition_point(|i| i.field.to_native() < position);
+    let end = data
+        .indicators
+        .partition_point(|i| i.field.to_native() <= position);
+    let mut top: Vec<IndicatorRow> = (first..end)
+        .map(|i| {
+            let scoped = in_scope(data, &data.indicators[i].rules, logsource).count();
+            positive_row(data, i as u32, scoped as u32)
+        })
+        .filter(|row| row.rules > 0)
+        .collect();
+    top.sort_by(|a, b| {
+        (b.rules, b.reach)
+            .cmp(&(a.rules, a.reach))
+            .then_with(|| (a.op, &a.value).cmp(&(b.op, &b.value)))
+    });
+    top.truncate(limits.rows);
+    Some(FieldUsage {
+        field: field.name.to_string(),
+        logsource: logsource.map(LogSourceKey::key),
+        aliases: field
+            .aliases
+            .iter()
+            .map(|a| AliasRow {
+                vendor: a.vendor.to_string(),
+                field: a.field.to_string(),
+                relation: a.relation.to_string(),
+            })
+            .collect(),
+        rules: per_logsource.iter().map(|c| c.rules.to_native()).sum(),
+        per_logsource: named(&per_logsource, |ls| logsource_name(data, ls)),
+        operators: named(&field.operators, |code| op_name(code as u8).to_string()),
+        top_indicators: top,
+    })
+}
+
+pub fn stats(data: &ArchivedIndexData, limits: Limits) -> Stats {
+    let s = &data.stats;
+    let mut top_logsources: Vec<NameCount> = (0..data.logsources.len() as u32)
+        .map(|ls| NameCount {
+            name: logsource_name(data, ls),
+            rules: data.logsources[ls as usize].rules.to_native(),
+        })
+        .collect();
+    top_logsources.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+    top_logsources.truncate(limits.rows);
+    let mut top_fields: Vec<NameCount> = data
+        .fields
+        .iter()
+        .map(|f| NameCount {
+            name: f.name.to_string(),
+            rules: f.rules.to_native(),
+        })
+        .collect();
+    top_fields.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+    top_fields.truncate(limits.rows);
+    Stats {
+        format_version: FORMAT_VERSION,
+        rules_per_vendor: named(&s.rules_per_vendor, |v| {
+            data.vendors[v as usize].to_string()
+        }),
+        techniques: data.techniques.len(),
+        logsources: data.logsources.len(),
+        fields: data.fields.len(),
+        indicators: data.indicators.len(),
+        exclusions: data.exclusions.len(),
+        positive_tests: s.positive_tests.to_native(),
+        exclusion_tests: s.exclusion_tests.to_native(),
+        nested_tests: s.nested_tests.to_native(),
+        keyword_values: s.keyword_values.to_native(),
+        skipped: s
+            .skipped
+            .iter()
+            .map(|n| NameCount {
+                name: n.name.to_string(),
+                rules: n.count.to_native(),
+            })
+            .collect(),
+        top_logsources,
+        top_fields,
+    }
+}
+
+/// A technique's display name, also for ids the index has no rules for.
+pub fn technique_name(id: &str) -> Option<String> {
+    ATTACK.technique(&technique(id)).map(|t| t.name.clone())
+}

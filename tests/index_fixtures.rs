@@ -1,0 +1,179 @@
+//! The index counts exactly: built from hand-written fixture rules.
+
+use std::path::{Path, PathBuf};
+
+use sigmalens::corpus::rule::LogSourceKey;
+use sigmalens::index::cli::{BuildArgs, build};
+use sigmalens::index::query::{self, Limits};
+use sigmalens::index::{Index, IndexError};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
+
+fn out_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sigmalens-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn build_fixtures(name: &str, until: Option<&str>, exclude: &[&str]) -> (PathBuf, Index) {
+    let out = out_dir(name);
+    build(&BuildArgs {
+        corpus: PathBuf::from(FIXTURES),
+        out: out.clone(),
+        until: until.map(str::to_string),
+        exclude_rule: exclude.iter().map(|s| s.to_string()).collect(),
+        exclude_from: None,
+    })
+    .unwrap();
+    let index = Index::load(&out.join("index.rkyv")).unwrap();
+    (out, index)
+}
+
+fn reach(index: &Index, field: &str, value: &str) -> u32 {
+    query::reach(index.data(), field, value, None, Limits::default())
+        .unwrap()
+        .reach
+}
+
+fn excluded(index: &Index, field: &str, value: &str) -> u32 {
+    query::reach(index.data(), field, value, None, Limits::default())
+        .unwrap()
+        .as_exclusion
+}
+
+#[test]
+fn counts_each_rule_once_per_row() {
+    let (_, index) = build_fixtures("counts", None, &[]);
+    // r1 (twice, two cases), r2, r3 (`*\netsh.exe`), r5; not the deprecated r6,
+    // not r4's `netsh.exe` without the backslash.
+    assert_eq!(reach(&index, "Image|endswith", "\\netsh.exe"), 4);
+    assert_eq!(reach(&index, "Image|endswith", "\\NetSh.EXE"), 4);
+    assert_eq!(reach(&index, "Image", "*\\netsh.exe"), 4);
+    assert_eq!(reach(&index, "Image|endswith", "netsh.exe"), 1);
+    // `|all`: each value counts.
+    assert_eq!(reach(&index, "CommandLine|contains", "interface"), 1);
+    assert_eq!(reach(&index, "CommandLine|contains", "portproxy"), 1);
+    // windash: `/interface` is keyed as `-interface`.
+    assert_eq!(reach(&index, "CommandLine|contains", "-interface"), 1);
+    assert_eq!(reach(&index, "CommandLine|contains", "/interface"), 1);
+    assert_eq!(reach(&index, "OriginalFileName", "NETSH.exe"), 1);
+}
+
+#[test]
+fn negations_become_exclusions_or_nothing() {
+    let (_, index) = build_fixtures("negations", None, &[]);
+    // `1 of filter_main_*` (r1) and `not filter_system` (r3); r5's filter is nested.
+    assert_eq!(excluded(&index, "User|contains", "system"), 2);
+    assert_eq!(reach(&index, "User|contains", "system"), 0);
+    assert_eq!(
+        excluded(&index, "ParentImage", "c:\\windows\\explorer.exe"),
+        1
+    );
+    assert_eq!(excluded(&index, "CommandLine|contains", "show"), 1);
+    // Under a double negation: counted nowhere.
+    assert_eq!(excluded(&index, "CommandLine|contains", "nested_value"), 0);
+    assert_eq!(reach(&index, "CommandLine|contains", "nested_value"), 0);
+    // r5's `sel_cmd` is positive even though its filter is nested.
+    assert_eq!(reach(&index, "Image|endswith", "\\cmd.exe"), 1);
+
+    let stats = query::stats(index.data(), Limits::default());
+    assert_eq!(stats.keyword_values, 1);
+    assert_eq!(stats.nested_tests, 2);
+}
+
+#[test]
+fn technique_guide_counts_per_technique() {
+    let (_, index) = build_fixtures("technique", None, &[]);
+    let guide = query::technique_guide(index.data(), "t1090", Limits::default()).unwrap();
+    assert_eq!(guide.rules_total, 2);
+    let netsh = guide
+        .indicators
+        .iter()
+        .find(|row| row.field == "Image" && row.value == "\\netsh.exe")
+        .unwrap();
+    assert_eq!((netsh.rules, netsh.reach), (2, 4));
+    let system = guide
+        .exclusions
+        .iter()
+        .find(|row| row.field == "User")
+        .unwrap();
+    assert_eq!((system.rules, system.reach), (2, 2));
+    assert!(guide.events.iter().any(|e| e.event_id == "4688"));
+    assert!(
+        guide
+            .rules
+            .iter()
+            .all(|r| r.author.starts_with("Fixture Author"))
+    );
+    // A pre-v19 id finds its successor.
+    let moved = query::technique_guide(index.data(), "T1562.001", Limits::default()).unwrap();
+    assert_eq!(moved.id, "T1685");
+    assert_eq!(moved.rules_total, 1);
+}
+
+#[test]
+fn field_usage_with_logsource_filter() {
+    let (_, index) = build_fixtures("field", None, &[]);
+    let process = LogSourceKey::parse("process_creation/windows");
+    let usage =
+        query::field_usage(index.data(), "image", Some(&process), Limits::default()).unwrap();
+    assert_eq!(usage.field, "Image");
+    assert_eq!(usage.rules, 5);
+    assert_eq!(usage.top_indicators[0].value, "\\netsh.exe");
+    assert!(usage.aliases.iter().any(|a| a.field == "process.name"));
+    let linux = LogSourceKey::parse("/linux");
+    let none = query::field_usage(index.data(), "Image", Some(&linux), Limits::default()).unwrap();
+    assert_eq!(none.rules, 0);
+}
+
+#[test]
+fn until_and_exclude_rule_filter_rules() {
+    // Dated before 2023: r1 (2022) and r5 (2021); r4 has no date.
+    let (_, index) = build_fixtures("until", Some("2023-01-01"), &[]);
+    assert_eq!(reach(&index, "Image|endswith", "\\netsh.exe"), 2);
+    assert_eq!(reach(&index, "Image|endswith", "netsh.exe"), 0);
+    let (_, index) = build_fixtures("exclude", None, &["00000000-0000-0000-0000-000000000001"]);
+    assert_eq!(reach(&index, "Image|endswith", "\\netsh.exe"), 3);
+    assert_eq!(excluded(&index, "User|contains", "system"), 1);
+}
+
+#[test]
+fn rebuilds_are_byte_identical() {
+    let (first, _) = build_fixtures("rebuild-a", None, &[]);
+    let (second, _) = build_fixtures("rebuild-b", None, &[]);
+    for file in ["index.rkyv", "manifest.json", "NOTICE"] {
+        let read = |dir: &Path| std::fs::read(dir.join(file)).unwrap();
+        assert_eq!(read(&first), read(&second), "{file} differs");
+    }
+}
+
+#[test]
+fn bad_index_files_are_errors() {
+    let (dir, _) = build_fixtures("corrupt", None, &[]);
+    let bytes = std::fs::read(dir.join("index.rkyv")).unwrap();
+    let mut wrong_version = bytes.clone();
+    wrong_version[8..12].copy_from_slice(&7u32.to_le_bytes());
+    assert_eq!(
+        Index::from_bytes(&wrong_version).unwrap_err(),
+        IndexError::WrongVersion { found: 7 }
+    );
+    let mut flipped = bytes.clone();
+    let len = flipped.len();
+    flipped[len - 40..].iter_mut().for_each(|b| *b ^= 0xA5);
+    assert!(matches!(
+        Index::from_bytes(&flipped),
+        Err(IndexError::Corrupt(_))
+    ));
+    assert!(matches!(
+        Index::from_bytes(&bytes[..bytes.len() / 2]),
+        Err(IndexError::Corrupt(_))
+    ));
+    assert_eq!(
+        Index::from_bytes(b"{}").unwrap_err(),
+        IndexError::NotAnIndex
+    );
+    assert!(matches!(
+        Index::load(&dir.join("missing")),
+        Err(IndexError::Io(_))
+    ));
+}
