@@ -34,10 +34,17 @@ fn main() {
     let binary = release_binary(&root);
     let folder_args: Vec<&Path> = folders.iter().map(PathBuf::as_path).collect();
     let whole = measure(|| run(&binary, &folder_args));
-    report(&format!("lint {files} rules, `sigmalens lint` process"), &whole);
+    report(
+        &format!("lint {files} rules, `sigmalens lint` process"),
+        &whole,
+    );
 
     let one = sigma.join("rules/windows/process_creation/proc_creation_win_netsh_fw_add_rule.yml");
-    let one = if one.is_file() { one } else { lint::discover(&folders[..1]).unwrap()[0].path.clone() };
+    let one = if one.is_file() {
+        one
+    } else {
+        lint::discover(&folders[..1]).unwrap()[0].path.clone()
+    };
     let single = measure(|| run(&binary, &[one.as_path()]));
     report("lint 1 rule, `sigmalens lint` process", &single);
 }
@@ -49,7 +56,8 @@ fn release_binary(root: &Path) -> PathBuf {
         .status()
         .expect("cargo runs");
     assert!(status.success());
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     target.join("release/sigmalens")
 }
 

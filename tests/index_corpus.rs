@@ -155,3 +155,19 @@ fn sigma_reach_matches_an_independent_scan() {
     }
     assert!(mismatches.is_empty(), "{mismatches:#?}");
 }
+
+/// The committed index must be what `sigmalens index build` makes from the
+/// corpus today: a stale index would teach users outdated numbers.
+#[test]
+fn committed_index_matches_a_rebuild() {
+    let Some(root) = corpus_root() else { return };
+    let rules = sigma::read_corpus(&root).unwrap();
+    let rebuilt = store::encode(&build_index(&rules, &BuildOptions::default()));
+    let committed =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus-index/index.rkyv"))
+            .unwrap();
+    assert!(
+        rebuilt == committed,
+        "corpus-index/index.rkyv is stale: run `sigmalens index build --corpus ../shared/corpus --out corpus-index`"
+    );
+}

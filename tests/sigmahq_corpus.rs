@@ -25,17 +25,36 @@ fn active_sigmahq_rules_have_no_errors() {
     let mut counts: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
     let mut errors = Vec::new();
     for file in &linted {
-        assert!(file.is_rule, "{} is not recognised as a rule", file.input.path.display());
+        assert!(
+            file.is_rule,
+            "{} is not recognised as a rule",
+            file.input.path.display()
+        );
         for diagnostic in &file.diagnostics {
-            *counts.entry((diagnostic.code, diagnostic.severity)).or_default() += 1;
+            *counts
+                .entry((diagnostic.code, diagnostic.severity))
+                .or_default() += 1;
             if diagnostic.severity == Severity::Error {
-                errors.push(format!("{}: {} {}", file.input.path.display(), diagnostic.code, diagnostic.message));
+                errors.push(format!(
+                    "{}: {} {}",
+                    file.input.path.display(),
+                    diagnostic.code,
+                    diagnostic.message
+                ));
             }
         }
     }
-    println!("findings per code on {} active SigmaHQ rules:", linted.len());
+    println!(
+        "findings per code on {} active SigmaHQ rules:",
+        linted.len()
+    );
     for ((code, severity), count) in &counts {
         println!("{code} {:<8} {count}", severity.as_str());
     }
-    assert!(errors.is_empty(), "{} errors, first ones:\n{}", errors.len(), errors[..errors.len().min(20)].join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} errors, first ones:\n{}",
+        errors.len(),
+        errors[..errors.len().min(20)].join("\n")
+    );
 }

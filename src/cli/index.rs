@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::corpus::rule::LogSourceKey;
+use crate::corpus::sigma;
 use crate::index::build::{BuildOptions, build_index};
 use crate::index::provenance::{manifest, notice, parse_sources};
 use crate::index::query::{self, Limits};
 use crate::index::render;
 use crate::index::store::{Index, encode};
-use crate::corpus::rule::LogSourceKey;
-use crate::corpus::sigma;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
