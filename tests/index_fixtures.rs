@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use sigmalens::cli::index::{BuildArgs, build};
 use sigmalens::corpus::rule::LogSourceKey;
-use sigmalens::index::cli::{BuildArgs, build};
 use sigmalens::index::query::{self, Limits};
 use sigmalens::index::{Index, IndexError};
 

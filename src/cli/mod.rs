@@ -1,6 +1,6 @@
 //! The `sigmalens` command line.
 
-mod index;
+pub mod index;
 mod lint;
 mod rule;
 
