@@ -4,7 +4,7 @@ use crate::checks::{Context, Diagnostic};
 crate::check! {
     /// ## What it does
     /// Reports control characters and invisible zero-width characters in
-    /// a value.
+    /// a value (zero-width joiners inside emoji sequences are fine).
     ///
     /// ## Why is this bad?
     /// They are invisible when reviewing the rule, usually come from copying
@@ -32,11 +32,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     for (_, value) in detection_values(detection) {
-        if let Some(c) = value
-            .text
-            .chars()
-            .find(|c| c.is_control() || INVISIBLE.contains(c))
-        {
+        if let Some(c) = suspicious_character(&value.text) {
             out.push(Diagnostic::new(
                 &CHECK,
                 value.range,
@@ -47,4 +43,17 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+fn suspicious_character(text: &str) -> Option<char> {
+    let mut previous = ' ';
+    for c in text.chars() {
+        // Joiners glue emoji sequences (`👨‍💻`): only suspicious next to ASCII.
+        let joins_emoji = matches!(c, '\u{200C}' | '\u{200D}') && !previous.is_ascii();
+        if c.is_control() || (INVISIBLE.contains(&c) && !joins_emoji) {
+            return Some(c);
+        }
+        previous = c;
+    }
+    None
 }

@@ -32,11 +32,9 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if !is_wildcard_string(item) {
             continue;
         }
-        let Some(at) = value
-            .text
-            .match_indices("**")
-            .map(|(i, _)| i)
-            .find(|&i| !is_escaped(&value.text, i))
+        // Overlapping search: in `\***` the first pair is an escaped star.
+        let Some(at) = (0..value.text.len())
+            .find(|&i| value.text[i..].starts_with("**") && !is_escaped(&value.text, i))
         else {
             continue;
         };

@@ -6,7 +6,7 @@ crate::check! {
     /// ## What it does
     /// Reports a value listed twice for one field (or in one keyword list).
     /// Sigma compares case-insensitively, so `'Foo'` repeats `'foo'`, except
-    /// under `|cased` and case-sensitive `|re`.
+    /// under `|cased`, encodings (`|base64offset`) and case-sensitive `|re`.
     ///
     /// ## Why is this bad?
     /// The repeat adds nothing; often another value was meant.
@@ -36,7 +36,9 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             report_repeats(ctx, keywords, false, out);
         }
         for item in selection.field_items() {
+            // Encodings turn case into different bytes: `IEX` and `iex` differ.
             let case_sensitive = item.has(Modifier::Cased)
+                || item.known_modifiers().any(Modifier::is_encoding)
                 || (item.has(Modifier::Re) && !item.has(Modifier::ReIgnoreCase));
             report_repeats(ctx, &item.values, case_sensitive, out);
         }

@@ -3,8 +3,10 @@ use crate::checks::{Context, Diagnostic};
 
 crate::check! {
     /// ## What it does
-    /// Reports `\*` or `\?` in a value: in Sigma they are a literal `*` and
-    /// `?`, not a backslash and a wildcard.
+    /// Reports `\*` or `\?` after a path segment (`Users\*\`): in Sigma they
+    /// are a literal `*` and `?`, not a backslash and a wildcard. Values that
+    /// escape backslashes elsewhere, and `\*` not between path segments
+    /// (`select \*`, `page\?id=`), are taken as meant.
     ///
     /// ## Why is this bad?
     /// In a Windows path (`'C:\Users\*\AppData'`) the author almost always
@@ -34,11 +36,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if !is_wildcard_string(item) {
             continue;
         }
-        let escaped = value
-            .text
-            .char_indices()
-            .find(|&(i, c)| matches!(c, '*' | '?') && is_escaped(&value.text, i));
-        if let Some((_, wildcard)) = escaped {
+        if let Some(wildcard) = path_wildcard_escaped(&value.text) {
             out.push(Diagnostic::new(
                 &CHECK,
                 value.range,
@@ -48,5 +46,40 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
+    }
+}
+
+/// A `\*` or `\?` that reads as a path separator followed by a wildcard
+/// (`C:\Users\*\AppData`): one backslash after a path character, then `\`
+/// or the end. Values that escape backslashes elsewhere (`\\\\\*\IPC$`)
+/// show the author knows the escaping, and `select \*` or `page\?id=` read
+/// as literals.
+fn path_wildcard_escaped(text: &str) -> Option<char> {
+    if text.contains("\\\\") {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    text.char_indices().find_map(|(i, c)| {
+        let after_path_char = i >= 2
+            && bytes[i - 1] == b'\\'
+            && (bytes[i - 2].is_ascii_alphanumeric() || matches!(bytes[i - 2], b':' | b'%' | b'.'));
+        let then_separator = matches!(bytes.get(i + 1), None | Some(b'\\'));
+        (matches!(c, '*' | '?') && is_escaped(text, i) && after_path_char && then_separator)
+            .then_some(c)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_wildcard_escaped;
+
+    #[test]
+    fn only_path_like_escapes() {
+        assert_eq!(path_wildcard_escaped(r"C:\Users\*\AppData"), Some('*'));
+        assert_eq!(path_wildcard_escaped(r"\Temp\?"), Some('?'));
+        assert_eq!(path_wildcard_escaped(r"C:\Users\\*\AppData"), None);
+        assert_eq!(path_wildcard_escaped(r"\\\*\IPC$"), None);
+        assert_eq!(path_wildcard_escaped(r"select \*"), None);
+        assert_eq!(path_wildcard_escaped(r"page\?id="), None);
     }
 }

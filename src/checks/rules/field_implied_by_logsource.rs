@@ -5,7 +5,7 @@ crate::check! {
     /// ## What it does
     /// Reports a field the log source already implies: `EventID` or
     /// `Channel` in a Windows category such as `process_creation`, or
-    /// `Provider_Name` naming the provider the category already stands for.
+    /// `Provider_Name` naming the only provider of the category.
     ///
     /// ## Why is this bad?
     /// The category stands for several event sources (Sysmon, Security
@@ -53,14 +53,14 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let providers = TAXONOMY.category_providers.get(&category);
     for item in detection.selections.iter().flat_map(|s| s.field_items()) {
         let field = item.field.value.as_str();
-        let implied = redundant.is_some_and(|r| r.contains(field))
+        // `EventID` only where the category stands for one event: in
+        // `registry_event` it still tells key creation from value setting.
+        let implied = (field != "EventID" && redundant.is_some_and(|r| r.contains(field)))
             || (without_eventid && field == "EventID")
-            || (field == "Provider_Name"
-                && providers.is_some_and(|known| {
-                    item.values
-                        .iter()
-                        .all(|v| known.iter().any(|p| p.eq_ignore_ascii_case(&v.text)))
-                }));
+            || (field == "Provider_Name" && providers.is_some_and(|known| {
+                // With several providers, naming one picks a subset.
+                known.len() == 1 && item.values.iter().all(|v| v.text.eq_ignore_ascii_case(&known[0]))
+            }));
         if implied {
             out.push(Diagnostic::new(
                 &CHECK,
