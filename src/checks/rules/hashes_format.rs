@@ -42,11 +42,22 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     &CHECK,
                     value.range,
                     format!(
-                        "`Hashes` holds `TYPE=VALUE` pairs; write `SHA256={text}` (or the hash's type) instead of `{}`",
-                        value.text
+                        "`Hashes` holds `TYPE=VALUE` pairs, not `{}`; prefix the hash type ({})",
+                        value.text,
+                        hash_types(text.len())
                     ),
                 ));
             }
         }
+    }
+}
+
+/// The Sysmon hash types a hex digest of this length can be.
+fn hash_types(length: usize) -> &'static str {
+    match length {
+        32 => "`MD5=` or `IMPHASH=`",
+        40 => "`SHA1=`",
+        64 => "`SHA256=`",
+        _ => "`MD5=`, `SHA1=`, `SHA256=` or `IMPHASH=`",
     }
 }
