@@ -51,7 +51,6 @@ pub fn suggestion_suffix(suggestion: Option<&str>) -> String {
     suggestion.map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
 }
 
-
 /// Is the character at byte `index` escaped by an odd run of backslashes
 /// (Sigma's `\*` and `\?` are literal)?
 pub fn is_escaped(text: &str, index: usize) -> bool {
@@ -63,9 +62,11 @@ pub fn is_escaped(text: &str, index: usize) -> bool {
     backslashes % 2 == 1
 }
 
-/// Does the value start with an unescaped `*`?
+/// Does the value start with an unescaped `*`? The keycap emoji `*️⃣` is a
+/// star followed by a variation selector or combining keycap, not a wildcard.
 pub fn has_leading_wildcard(text: &str) -> bool {
-    text.starts_with('*')
+    text.strip_prefix('*')
+        .is_some_and(|rest| !rest.starts_with(['\u{FE0F}', '\u{20E3}']))
 }
 
 /// Does the value end with an unescaped `*`?
@@ -83,7 +84,10 @@ pub fn single_quoted(text: &str) -> String {
 pub fn verbatim_range(text: &str, value: &crate::rule::Value) -> Option<TextRange> {
     let source = value.range.slice(text);
     let (inner, start) = if value.quoted {
-        (source.get(1..source.len().checked_sub(1)?)?, value.range.start + 1)
+        (
+            source.get(1..source.len().checked_sub(1)?)?,
+            value.range.start + 1,
+        )
     } else {
         (source, value.range.start)
     };
@@ -162,9 +166,7 @@ pub fn regex_problem(pattern: &str) -> Option<RegexProblem> {
             .match_indices(marker)
             .any(|(i, _)| !is_escaped(pattern, i));
         if unescaped {
-            return Some(RegexProblem::Unsupported(format!(
-                "{construct} `{marker}`"
-            )));
+            return Some(RegexProblem::Unsupported(format!("{construct} `{marker}`")));
         }
     }
     let error = Parser::new().parse(pattern).err()?;
@@ -231,6 +233,7 @@ mod tests {
     #[test]
     fn wildcards_and_escapes() {
         assert!(has_leading_wildcard("*x"));
+        assert!(!has_leading_wildcard("*\u{FE0F}\u{20E3}"));
         assert!(has_trailing_wildcard("x*"));
         assert!(!has_trailing_wildcard("x\\*"));
         assert!(has_trailing_wildcard("x\\\\*"));
@@ -241,11 +244,26 @@ mod tests {
     #[test]
     fn regex_classification() {
         assert_eq!(regex_problem(r"^cmd\.exe /c (whoami|net)"), None);
-        assert!(matches!(regex_problem("(abc"), Some(RegexProblem::Invalid(_))));
-        assert!(matches!(regex_problem("abc)"), Some(RegexProblem::Invalid(_))));
-        assert!(matches!(regex_problem("[abc"), Some(RegexProblem::Invalid(_))));
-        assert!(matches!(regex_problem("*abc"), Some(RegexProblem::Invalid(_))));
-        assert!(matches!(regex_problem("abc\\"), Some(RegexProblem::Invalid(_))));
+        assert!(matches!(
+            regex_problem("(abc"),
+            Some(RegexProblem::Invalid(_))
+        ));
+        assert!(matches!(
+            regex_problem("abc)"),
+            Some(RegexProblem::Invalid(_))
+        ));
+        assert!(matches!(
+            regex_problem("[abc"),
+            Some(RegexProblem::Invalid(_))
+        ));
+        assert!(matches!(
+            regex_problem("*abc"),
+            Some(RegexProblem::Invalid(_))
+        ));
+        assert!(matches!(
+            regex_problem("abc\\"),
+            Some(RegexProblem::Invalid(_))
+        ));
         for pcre in [
             "foo(?=bar)",
             "foo(?!bar)",

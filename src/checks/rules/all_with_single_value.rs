@@ -32,7 +32,11 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if item.values.len() != 1 {
             continue;
         }
-        for modifier in item.modifiers.iter().filter(|m| m.value == Ok(Modifier::All)) {
+        for modifier in item
+            .modifiers
+            .iter()
+            .filter(|m| m.value == Ok(Modifier::All))
+        {
             let with_bar = TextRange::new(modifier.range.start - 1, modifier.range.end);
             let mut diagnostic = Diagnostic::new(
                 &CHECK,

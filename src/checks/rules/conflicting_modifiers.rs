@@ -41,7 +41,10 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::new(
                     &CHECK,
                     *range,
-                    format!("regex flag `{}` needs `re`; add `|re` or drop the flag", flag.name()),
+                    format!(
+                        "regex flag `{}` needs `re`; add `|re` or drop the flag",
+                        flag.name()
+                    ),
                 ));
             }
         }

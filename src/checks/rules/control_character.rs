@@ -25,7 +25,9 @@ crate::check! {
 }
 
 /// Zero-width and other invisible format characters.
-const INVISIBLE: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}'];
+const INVISIBLE: &[char] = &[
+    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+];
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(detection) = &ctx.rule.detection else {

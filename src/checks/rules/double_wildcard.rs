@@ -33,15 +33,18 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // Overlapping search: in `\***` the first pair is an escaped star.
-        let Some(at) = (0..value.text.len())
-            .find(|&i| value.text[i..].starts_with("**") && !is_escaped(&value.text, i))
-        else {
+        let Some(at) = (0..value.text.len()).find(|&i| {
+            value.text.as_bytes()[i..].starts_with(b"**") && !is_escaped(&value.text, i)
+        }) else {
             continue;
         };
         let mut diagnostic = Diagnostic::new(
             &CHECK,
             value.range,
-            format!("`{}` has `**`, which matches the same as `*`; write one `*`", value.text),
+            format!(
+                "`{}` has `**`, which matches the same as `*`; write one `*`",
+                value.text
+            ),
         );
         if let Some(inner) = verbatim_range(ctx.text(), value) {
             let star = inner.start + at as u32;

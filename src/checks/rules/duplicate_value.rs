@@ -45,9 +45,18 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn report_repeats(ctx: &Context, values: &[Value], case_sensitive: bool, out: &mut Vec<Diagnostic>) {
+fn report_repeats(
+    ctx: &Context,
+    values: &[Value],
+    case_sensitive: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let key = |v: &Value| {
-        let text = if case_sensitive { v.text.clone() } else { v.text.to_lowercase() };
+        let text = if case_sensitive {
+            v.text.clone()
+        } else {
+            v.text.to_lowercase()
+        };
         (v.kind == ValueKind::Str, text)
     };
     for (index, value) in values.iter().enumerate() {
@@ -60,7 +69,10 @@ fn report_repeats(ctx: &Context, values: &[Value], case_sensitive: bool, out: &m
         let mut diagnostic = Diagnostic::new(
             &CHECK,
             value.range,
-            format!("`{}` is already in this list; remove the repeat", value.text),
+            format!(
+                "`{}` is already in this list; remove the repeat",
+                value.text
+            ),
         )
         .with_related(first.range, "first listed here");
         if let Some(edit) = remove_list_item(ctx.text(), value.range) {

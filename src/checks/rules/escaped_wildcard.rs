@@ -5,8 +5,8 @@ crate::check! {
     /// ## What it does
     /// Reports `\*` or `\?` after a path segment (`Users\*\`): in Sigma they
     /// are a literal `*` and `?`, not a backslash and a wildcard. Values that
-    /// escape backslashes elsewhere, and `\*` not between path segments
-    /// (`select \*`, `page\?id=`), are taken as meant.
+    /// escape a backslash or a wildcard elsewhere (`\*avira\*`, `select \*`)
+    /// are taken as meant.
     ///
     /// ## Why is this bad?
     /// In a Windows path (`'C:\Users\*\AppData'`) the author almost always
@@ -50,23 +50,30 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// A `\*` or `\?` that reads as a path separator followed by a wildcard
-/// (`C:\Users\*\AppData`): one backslash after a path character, then `\`
-/// or the end. Values that escape backslashes elsewhere (`\\\\\*\IPC$`)
-/// show the author knows the escaping, and `select \*` or `page\?id=` read
-/// as literals.
+/// (`C:\Users\*\AppData`): one backslash after a folder name, then `\`
+/// (or the end, for `*`). A value that escapes a backslash (`\\\*\IPC$`) or a wildcard
+/// elsewhere (`\*avira\*`, `select \*`) shows the author means literals.
 fn path_wildcard_escaped(text: &str) -> Option<char> {
     if text.contains("\\\\") {
         return None;
     }
     let bytes = text.as_bytes();
-    text.char_indices().find_map(|(i, c)| {
-        let after_path_char = i >= 2
-            && bytes[i - 1] == b'\\'
-            && (bytes[i - 2].is_ascii_alphanumeric() || matches!(bytes[i - 2], b':' | b'%' | b'.'));
-        let then_separator = matches!(bytes.get(i + 1), None | Some(b'\\'));
-        (matches!(c, '*' | '?') && is_escaped(text, i) && after_path_char && then_separator)
-            .then_some(c)
-    })
+    // `?` at the end reads as a URL's query mark (`import\?`), `:\*` as a
+    // literal command-line argument: only a folder name before counts.
+    let path_like = |i: usize| {
+        let after_folder_name =
+            i >= 2 && (bytes[i - 2].is_ascii_alphanumeric() || matches!(bytes[i - 2], b'%' | b'.'));
+        let then_separator = match bytes.get(i + 1) {
+            None => bytes[i] == b'*',
+            Some(&next) => next == b'\\',
+        };
+        after_folder_name && then_separator
+    };
+    let mut escaped = text
+        .char_indices()
+        .filter(|&(i, c)| matches!(c, '*' | '?') && is_escaped(text, i));
+    let (first, wildcard) = escaped.next()?;
+    (path_like(first) && escaped.all(|(i, _)| path_like(i))).then_some(wildcard)
 }
 
 #[cfg(test)]
@@ -76,10 +83,14 @@ mod tests {
     #[test]
     fn only_path_like_escapes() {
         assert_eq!(path_wildcard_escaped(r"C:\Users\*\AppData"), Some('*'));
-        assert_eq!(path_wildcard_escaped(r"\Temp\?"), Some('?'));
+        assert_eq!(path_wildcard_escaped(r"\Temp\*"), Some('*'));
+        assert_eq!(path_wildcard_escaped(r"\Temp\?\x"), Some('?'));
+        assert_eq!(path_wildcard_escaped(r"mboximport\?"), None);
+        assert_eq!(path_wildcard_escaped(r"/text:\*"), None);
         assert_eq!(path_wildcard_escaped(r"C:\Users\\*\AppData"), None);
         assert_eq!(path_wildcard_escaped(r"\\\*\IPC$"), None);
         assert_eq!(path_wildcard_escaped(r"select \*"), None);
         assert_eq!(path_wildcard_escaped(r"page\?id="), None);
+        assert_eq!(path_wildcard_escaped(r"\*avira\*"), None);
     }
 }

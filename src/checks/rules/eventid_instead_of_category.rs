@@ -1,4 +1,5 @@
 use crate::checks::{Context, Diagnostic};
+use crate::reference::TAXONOMY;
 use crate::rule::ValueKind;
 
 crate::check! {
@@ -73,7 +74,8 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let is = |part: &Option<crate::rule::SpannedStr>, name: &str| {
-        part.as_ref().is_some_and(|p| p.value.eq_ignore_ascii_case(name))
+        part.as_ref()
+            .is_some_and(|p| p.value.eq_ignore_ascii_case(name))
     };
     if logsource.category.is_some() || !is(&logsource.product, "windows") {
         return;
@@ -95,7 +97,13 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if item.field.value != "EventID" {
             continue;
         }
-        if let Some((_, category)) = table.iter().find(|(known, _)| *known == id) {
+        // Only categories SigmaHQ's taxonomy defines (not every Sysmon event has one).
+        let category = table
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map(|(_, category)| *category)
+            .filter(|category| TAXONOMY.categories.contains(*category));
+        if let Some(category) = category {
             out.push(Diagnostic::new(
                 &CHECK,
                 item.range(),

@@ -57,10 +57,15 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // `registry_event` it still tells key creation from value setting.
         let implied = (field != "EventID" && redundant.is_some_and(|r| r.contains(field)))
             || (without_eventid && field == "EventID")
-            || (field == "Provider_Name" && providers.is_some_and(|known| {
-                // With several providers, naming one picks a subset.
-                known.len() == 1 && item.values.iter().all(|v| v.text.eq_ignore_ascii_case(&known[0]))
-            }));
+            || (field == "Provider_Name"
+                && providers.is_some_and(|known| {
+                    // With several providers, naming one picks a subset.
+                    known.len() == 1
+                        && item
+                            .values
+                            .iter()
+                            .all(|v| v.text.eq_ignore_ascii_case(&known[0]))
+                }));
         if implied {
             out.push(Diagnostic::new(
                 &CHECK,

@@ -68,7 +68,11 @@ fn parse_network(text: &str) -> Result<(), String> {
         IpAddr::V4(v4) => u128::from(u32::from(v4)),
         IpAddr::V6(v6) => u128::from(v6),
     };
-    let host_mask = if length == bits { 0 } else { (1u128 << (bits - length)) - 1 };
+    let host_mask = if length == bits {
+        0
+    } else {
+        (1u128 << (bits - length)) - 1
+    };
     if value & host_mask != 0 {
         return Err("host bits are set; write the network with them zero".to_string());
     }

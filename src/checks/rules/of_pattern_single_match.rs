@@ -47,7 +47,11 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             };
             let mut matches = detection.matching(&pattern.name);
             if let (Some(only), None) = (matches.next(), matches.next()) {
-                let word = if *quantifier == Quantifier::All { "all" } else { "1" };
+                let word = if *quantifier == Quantifier::All {
+                    "all"
+                } else {
+                    "1"
+                };
                 out.push(Diagnostic::new(
                     &CHECK,
                     *range,
