@@ -1,0 +1,64 @@
+use crate::checks::util::reached_selections;
+use crate::checks::{Context, Diagnostic};
+use crate::rule::RuleKind;
+
+crate::check! {
+    /// ## What it does
+    /// Reports a selection that no condition reaches, by name, by
+    /// `x of pattern*` or by `them`.
+    ///
+    /// ## Why is this bad?
+    /// The selection does nothing: usually a filter that was meant to be
+    /// excluded (`and not filter`) or a typo in the condition.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// detection:
+    ///     selection:
+    ///         Image|endswith: '\netsh.exe'
+    ///     filter_main_system:
+    ///         User|contains: 'SYSTEM'
+    ///     condition: selection
+    /// ```
+    ///
+    /// ## Fix
+    /// Use the selection in the condition, or delete it.
+    code: "SL502",
+    name: "unreferenced-selection",
+    severity: Warning,
+    fixable: false,
+    runner: Rule(run),
+}
+
+fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // A global document's selections are checked in the documents that use them.
+    if ctx.rule.kind == RuleKind::Global {
+        return;
+    }
+    let Some(detection) = &ctx.rule.detection else {
+        return;
+    };
+    let mut reached = Vec::new();
+    for condition in &detection.conditions {
+        // Unparsable conditions are SL501's; judging reach from them would guess.
+        let Ok(parsed) = &condition.parsed else {
+            return;
+        };
+        reached.extend(reached_selections(detection, parsed));
+    }
+    if detection.conditions.is_empty() {
+        return;
+    }
+    for selection in &detection.selections {
+        if !reached.iter().any(|r| std::ptr::eq(*r, selection)) {
+            out.push(Diagnostic::new(
+                &CHECK,
+                selection.name.range,
+                format!(
+                    "selection `{}` is not used by the condition; use it or remove it",
+                    selection.name.value
+                ),
+            ));
+        }
+    }
+}
