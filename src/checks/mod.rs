@@ -248,10 +248,14 @@ pub fn lint_project(files: &[ProjectFile], settings: &Settings) -> Vec<(usize, D
             run(files, &mut out);
         }
     }
+    let suppressions: Vec<_> = files
+        .iter()
+        .map(|f| suppress::Suppressions::new(&f.file.text))
+        .collect();
     out.retain(|(index, d)| {
         let file = &files[*index];
         settings.is_enabled(d.code, Some(file.path))
-            && !suppress::is_suppressed(&file.file.text, &file.file.lines, d)
+            && !suppressions[*index].silences(&file.file.lines, d)
     });
     for (_, diagnostic) in &mut out {
         diagnostic.severity = settings.severity(diagnostic.code, diagnostic.severity);
@@ -265,9 +269,8 @@ fn finish(
     settings: &Settings,
     mut out: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    out.retain(|d| {
-        settings.is_enabled(d.code, path) && !suppress::is_suppressed(&file.text, &file.lines, d)
-    });
+    let suppressions = suppress::Suppressions::new(&file.text);
+    out.retain(|d| settings.is_enabled(d.code, path) && !suppressions.silences(&file.lines, d));
     for diagnostic in &mut out {
         diagnostic.severity = settings.severity(diagnostic.code, diagnostic.severity);
     }

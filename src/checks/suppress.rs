@@ -2,26 +2,48 @@
 //! line silences those codes on that line; `# sigmalens: disable-next-line=…`
 //! on its own line silences the next one. `all` silences every code.
 
+use std::collections::HashMap;
+
 use super::Diagnostic;
 use crate::syntax::LineIndex;
 
-pub(super) fn is_suppressed(text: &str, lines: &LineIndex, diagnostic: &Diagnostic) -> bool {
-    if !text.contains("sigmalens:") {
-        return false;
+/// The suppression comments of one file, read once: files can carry
+/// thousands of findings.
+pub(super) struct Suppressions {
+    /// Zero-based line -> codes silenced on it.
+    by_line: HashMap<u32, Vec<String>>,
+}
+
+impl Suppressions {
+    pub(super) fn new(text: &str) -> Suppressions {
+        let mut by_line: HashMap<u32, Vec<String>> = HashMap::new();
+        if !text.contains("sigmalens:") {
+            return Suppressions { by_line };
+        }
+        for (number, line) in text.lines().enumerate() {
+            let number = number as u32;
+            for (directive, target) in [("disable", number), ("disable-next-line", number + 1)] {
+                if let Some(codes) = codes_after(line, directive) {
+                    let codes = codes
+                        .split(|c: char| c == ',' || c.is_whitespace())
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_ascii_uppercase);
+                    by_line.entry(target).or_default().extend(codes);
+                }
+            }
+        }
+        Suppressions { by_line }
     }
-    let line = lines.line_of(diagnostic.range.start);
-    let line_text = |n: u32| {
-        let start = lines.line_start(n) as usize;
-        &text[start..lines.line_end(text, n) as usize]
-    };
-    let matches = |directive: &str, n: u32| {
-        codes_after(line_text(n), directive).is_some_and(|codes| {
-            codes
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .any(|c| c.eq_ignore_ascii_case(diagnostic.code) || c == "all")
-        })
-    };
-    matches("disable", line) || (line > 0 && matches("disable-next-line", line - 1))
+
+    pub(super) fn silences(&self, lines: &LineIndex, diagnostic: &Diagnostic) -> bool {
+        if self.by_line.is_empty() {
+            return false;
+        }
+        let line = lines.line_of(diagnostic.range.start);
+        self.by_line
+            .get(&line)
+            .is_some_and(|codes| codes.iter().any(|c| c == diagnostic.code || c == "ALL"))
+    }
 }
 
 fn codes_after<'a>(line: &'a str, directive: &str) -> Option<&'a str> {
@@ -36,57 +58,33 @@ mod tests {
     use crate::checks::Severity;
     use crate::syntax::TextRange;
 
-    fn diagnostic_on(text: &str, needle: &str, code: &'static str) -> Diagnostic {
+    fn silenced(text: &str, needle: &str, code: &'static str) -> bool {
         let start = text.find(needle).unwrap() as u32;
-        Diagnostic {
+        let diagnostic = Diagnostic {
             code,
             severity: Severity::Warning,
             message: String::new(),
             range: TextRange::new(start, start + 1),
             related: vec![],
             fix: None,
-        }
+        };
+        let lines = LineIndex::new(text);
+        Suppressions::new(text).silences(&lines, &diagnostic)
     }
 
     #[test]
     fn same_line_and_next_line() {
         let text = "title: x # sigmalens: disable=SL201\n# sigmalens: disable-next-line=SL300, SL301\nstatus: y\nlevel: z\n";
-        let lines = LineIndex::new(text);
-        assert!(is_suppressed(
-            text,
-            &lines,
-            &diagnostic_on(text, "title", "SL201")
-        ));
-        assert!(!is_suppressed(
-            text,
-            &lines,
-            &diagnostic_on(text, "title", "SL202")
-        ));
-        assert!(is_suppressed(
-            text,
-            &lines,
-            &diagnostic_on(text, "status", "SL301")
-        ));
-        assert!(!is_suppressed(
-            text,
-            &lines,
-            &diagnostic_on(text, "level", "SL301")
-        ));
+        assert!(silenced(text, "title", "SL201"));
+        assert!(!silenced(text, "title", "SL202"));
+        assert!(silenced(text, "status", "SL301"));
+        assert!(!silenced(text, "level", "SL301"));
     }
 
     #[test]
     fn disable_next_line_does_not_apply_to_its_own_line() {
         let text = "a: 1 # sigmalens: disable-next-line=all\nb: 2\n";
-        let lines = LineIndex::new(text);
-        assert!(!is_suppressed(
-            text,
-            &lines,
-            &diagnostic_on(text, "a:", "SL1")
-        ));
-        assert!(is_suppressed(
-            text,
-            &lines,
-            &diagnostic_on(text, "b:", "SL1")
-        ));
+        assert!(!silenced(text, "a:", "SL1"));
+        assert!(silenced(text, "b:", "SL1"));
     }
 }

@@ -1,3 +1,6 @@
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use crate::checks::util::remove_list_item;
 use crate::checks::{Context, Diagnostic, Fix};
 use crate::rule::{Modifier, SelectionBody, Value, ValueKind};
@@ -59,12 +62,18 @@ fn report_repeats(
         };
         (v.kind == ValueKind::Str, text)
     };
-    for (index, value) in values.iter().enumerate() {
+    // First occurrence per key: one pass, so a huge list stays linear.
+    let mut seen: HashMap<(bool, String), &Value> = HashMap::new();
+    for value in values {
         if matches!(value.kind, ValueKind::Invalid(_)) {
             continue;
         }
-        let Some(first) = values[..index].iter().find(|v| key(v) == key(value)) else {
-            continue;
+        let first = match seen.entry(key(value)) {
+            Entry::Vacant(slot) => {
+                slot.insert(value);
+                continue;
+            }
+            Entry::Occupied(slot) => *slot.get(),
         };
         let mut diagnostic = Diagnostic::new(
             &CHECK,
