@@ -1,10 +1,11 @@
 use crate::checks::util::report_duplicates;
-use crate::checks::{Diagnostic, ProjectFile};
+use crate::checks::{Diagnostic, ProjectFile, Severity};
 
 crate::check! {
     /// ## What it does
     /// Reports an `id` used by two rules linted together, and a rule that
-    /// lists its own id in `related`. Each finding names the other place.
+    /// lists its own id in `related` (a warning: tools survive it). Each
+    /// finding names the other place.
     ///
     /// ## Why is this bad?
     /// Tools key rules by id: one of the two rules overwrites the other in
@@ -47,14 +48,18 @@ fn run(files: &[ProjectFile], out: &mut Vec<(usize, Diagnostic)>) {
             for related in own {
                 out.push((
                     index,
-                    Diagnostic::new(
-                        &CHECK,
-                        related.range,
-                        format!(
-                            "`related` lists the rule's own id `{}`: link other rules only",
-                            related.value
-                        ),
-                    )
+                    Diagnostic {
+                        // Harmless to tools, unlike two rules sharing an id.
+                        severity: Severity::Warning,
+                        ..Diagnostic::new(
+                            &CHECK,
+                            related.range,
+                            format!(
+                                "`related` lists the rule's own id `{}`: link other rules only",
+                                related.value
+                            ),
+                        )
+                    }
                     .with_related(id.range, "the rule's id"),
                 ));
             }
