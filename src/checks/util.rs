@@ -227,7 +227,7 @@ pub fn report_duplicates(
                 check,
                 value.range,
                 format!(
-                    "{what} `{}` is also used by the rule at {}:{line}: give each rule its own",
+                    "{what} `{}` is also used by the rule at {}:{line}: give each rule its own {what}",
                     value.value,
                     display_path(other_file.path)
                 ),

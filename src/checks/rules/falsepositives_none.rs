@@ -41,11 +41,12 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for item in &ctx.rule.falsepositives {
         let text = item.value.trim();
         if text.is_empty() || text == "-" || text.eq_ignore_ascii_case("none") {
-            out.push(Diagnostic::new(
-                &CHECK,
-                item.range,
-                format!("false positive `{}` claims there are none: {MESSAGE}", item.value),
-            ));
+            let message = if text.is_empty() {
+                format!("false positive is empty: {MESSAGE}")
+            } else {
+                format!("false positive `{text}` claims there are none: {MESSAGE}")
+            };
+            out.push(Diagnostic::new(&CHECK, item.range, message));
         }
     }
 }

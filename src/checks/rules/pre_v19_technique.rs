@@ -55,17 +55,22 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let replacement = format!("attack.{}", successor.to_ascii_lowercase());
-        let mut diagnostic = Diagnostic::new(
-            &CHECK,
-            tag.range,
+        // Where SigmaHQ chose different successors, the right one depends on
+        // the rule: no fix. An existing successor tag would only be duplicated.
+        let ambiguous = AMBIGUOUS_SUCCESSORS.contains(&id);
+        let message = if ambiguous {
+            format!(
+                "`{}` was split in ATT&CK v19 (SigmaHQ mostly uses `{replacement}`): use the v19 technique that fits",
+                tag.value
+            )
+        } else {
             format!(
                 "`{}` moved to `{replacement}` in ATT&CK v19: use the new technique",
                 tag.value
-            ),
-        );
-        // Where SigmaHQ chose different successors, the right one depends on
-        // the rule; an existing successor tag would only be duplicated.
-        if !AMBIGUOUS_SUCCESSORS.contains(&id) && !has_tag(&replacement) {
+            )
+        };
+        let mut diagnostic = Diagnostic::new(&CHECK, tag.range, message);
+        if !ambiguous && !has_tag(&replacement) {
             diagnostic = diagnostic.with_fix(Fix::replace(
                 format!("Replace with `{replacement}`"),
                 tag.range,

@@ -60,21 +60,22 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if ATTACK.is_tactic(value) || is_group_or_software(value) {
             continue;
         }
-        let suggestion = did_you_mean(value, ATTACK.tactics.iter().map(String::as_str));
+        let suggestion = did_you_mean(value, ATTACK.tactics.iter().map(String::as_str))
+            .map(|tactic| format!("attack.{tactic}"));
         let mut diagnostic = Diagnostic::new(
             &CHECK,
             tag.range,
             format!(
                 "`{}` is no ATT&CK tactic, technique, group or software id{}",
                 tag.value,
-                suggestion_suffix(suggestion)
+                suggestion_suffix(suggestion.as_deref())
             ),
         );
         if let Some(tactic) = suggestion {
             diagnostic = diagnostic.with_fix(Fix::replace(
-                format!("Replace with `attack.{tactic}`"),
+                format!("Replace with `{tactic}`"),
                 tag.range,
-                format!("attack.{tactic}"),
+                tactic,
             ));
         }
         out.push(diagnostic);
