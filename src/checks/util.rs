@@ -136,11 +136,14 @@ impl Date {
 
     /// A real date written with `/` or `.` between the parts.
     pub fn parse_loose(text: &str) -> Option<Date> {
-        ['/', '.'].into_iter().find_map(|sep| Date::parse_with(text, sep))
+        ['/', '.']
+            .into_iter()
+            .find_map(|sep| Date::parse_with(text, sep))
     }
 
     fn is_real(self) -> bool {
-        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+        let leap = self.year.is_multiple_of(4)
+            && (!self.year.is_multiple_of(100) || self.year.is_multiple_of(400));
         let days = match self.month {
             2 if leap => 29,
             2 => 28,
@@ -325,7 +328,10 @@ mod tests {
 
     #[test]
     fn technique_ids() {
-        assert_eq!(technique_id("attack.t1059.001").as_deref(), Some("T1059.001"));
+        assert_eq!(
+            technique_id("attack.t1059.001").as_deref(),
+            Some("T1059.001")
+        );
         assert_eq!(technique_id("attack.T1105").as_deref(), Some("T1105"));
         assert_eq!(technique_id("attack.execution"), None);
         assert_eq!(technique_id("attack.t105"), None);

@@ -39,7 +39,9 @@ fn run(_: &RuleFile, path: Option<&Path>, settings: &Settings, out: &mut Vec<Dia
         out.push(Diagnostic::new(
             &CHECK,
             TextRange::empty(0),
-            format!("file name `{name}` is {length} characters long: shorten it to at most {limit}"),
+            format!(
+                "file name `{name}` is {length} characters long: shorten it to at most {limit}"
+            ),
         ));
     }
 }

@@ -24,7 +24,13 @@ crate::check! {
     runner: Rule(run),
 }
 
-const STATUSES: &[&str] = &["stable", "test", "experimental", "deprecated", "unsupported"];
+const STATUSES: &[&str] = &[
+    "stable",
+    "test",
+    "experimental",
+    "deprecated",
+    "unsupported",
+];
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(status) = &ctx.rule.status {

@@ -82,7 +82,14 @@ mod tests {
         ] {
             assert!(is_valid_tag(good), "{good}");
         }
-        for bad in ["attack.T1105", "attack t1105", "attack", ".t1105", "attack.", "Attack.x"] {
+        for bad in [
+            "attack.T1105",
+            "attack t1105",
+            "attack",
+            ".t1105",
+            "attack.",
+            "Attack.x",
+        ] {
             assert!(!is_valid_tag(bad), "{bad}");
         }
     }

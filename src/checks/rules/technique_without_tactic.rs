@@ -35,7 +35,12 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .rule
         .tags
         .iter()
-        .filter_map(|tag| tag.value.to_lowercase().strip_prefix("attack.").map(str::to_string))
+        .filter_map(|tag| {
+            tag.value
+                .to_lowercase()
+                .strip_prefix("attack.")
+                .map(str::to_string)
+        })
         .filter(|value| ATTACK.is_tactic(value))
         .collect();
     for tag in &ctx.rule.tags {

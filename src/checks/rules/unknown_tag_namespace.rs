@@ -51,8 +51,11 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let inner = verbatim_range(ctx.text(), tag.range, &tag.value);
         if let (Some(known), Some(inner)) = (suggestion, inner) {
             let range = TextRange::new(inner.start, inner.start + namespace.len() as u32);
-            diagnostic =
-                diagnostic.with_fix(Fix::replace(format!("Replace with `{known}`"), range, known));
+            diagnostic = diagnostic.with_fix(Fix::replace(
+                format!("Replace with `{known}`"),
+                range,
+                known,
+            ));
         }
         out.push(diagnostic);
     }

@@ -81,7 +81,10 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 Some(items) => {
                     for item in items.iter().filter(|i| !is_string(i)) {
                         let found = item.type_name();
-                        report(item, format!("items of `{key}` must be strings, not a {found}"));
+                        report(
+                            item,
+                            format!("items of `{key}` must be strings, not a {found}"),
+                        );
                     }
                 }
             },
