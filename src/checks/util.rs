@@ -1,7 +1,12 @@
 //! Small helpers shared by checks.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::checks::{Check, Diagnostic, Fix, ProjectFile};
 use crate::rule::{
-    Condition, Detection, FieldItem, Modifier, OfTarget, Selection, SelectionBody, Value,
+    Condition, Detection, FieldItem, Modifier, OfTarget, Rule, Selection, SelectionBody,
+    SpannedStr, Value,
 };
 use crate::syntax::TextRange;
 
@@ -77,22 +82,6 @@ pub fn has_trailing_wildcard(text: &str) -> bool {
 /// `text` as a single-quoted YAML scalar.
 pub fn single_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
-}
-
-/// The range of a scalar value's text inside the file, when the source is a
-/// verbatim copy of it (plain, or quoted without escapes and line folding).
-pub fn verbatim_range(text: &str, value: &crate::rule::Value) -> Option<TextRange> {
-    let source = value.range.slice(text);
-    let (inner, start) = if value.quoted {
-        (
-            source.get(1..source.len().checked_sub(1)?)?,
-            value.range.start + 1,
-        )
-    } else {
-        (source, value.range.start)
-    };
-    (inner == value.text && !inner.contains('\n'))
-        .then(|| TextRange::new(start, start + inner.len() as u32))
 }
 
 /// An edit that removes one value from a YAML list: its whole line in a block
@@ -215,6 +204,232 @@ pub fn is_wildcard_string(item: Option<&FieldItem>) -> bool {
     })
 }
 
+/// The range of a scalar's value inside its node `range`, when the value is
+/// written verbatim (plain, or quoted without escapes): an edit inside it
+/// keeps the YAML valid and the quoting intact.
+pub fn verbatim_range(text: &str, range: TextRange, value: &str) -> Option<TextRange> {
+    let source = range.slice(text);
+    if source == value {
+        return Some(range);
+    }
+    let quoted = (source.starts_with('\'') && source.ends_with('\''))
+        || (source.starts_with('"') && source.ends_with('"'));
+    let inner = source.get(1..source.len().checked_sub(1)?)?;
+    (quoted && inner == value).then(|| TextRange::new(range.start + 1, range.end - 1))
+}
+
+/// An empty range at the start of the rule, for a key it lacks.
+pub fn rule_start(rule: &Rule) -> TextRange {
+    TextRange::empty(rule.range.start)
+}
+
+/// Reports `value` of `key` when it is not one of `allowed`, suggesting and
+/// fixing to the closest one.
+pub fn check_enum(
+    check: &Check,
+    key: &str,
+    value: &SpannedStr,
+    allowed: &[&'static str],
+    out: &mut Vec<Diagnostic>,
+) {
+    if allowed.contains(&value.value.as_str()) {
+        return;
+    }
+    let suggestion = did_you_mean(&value.value, allowed.iter().copied());
+    let mut diagnostic = Diagnostic::new(
+        check,
+        value.range,
+        format!(
+            "`{}` is not a valid {key} (one of {}){}",
+            value.value,
+            allowed.join(", "),
+            suggestion_suffix(suggestion)
+        ),
+    );
+    if let Some(known) = suggestion {
+        diagnostic = diagnostic.with_fix(Fix::replace(
+            format!("Replace with `{known}`"),
+            value.range,
+            known,
+        ));
+    }
+    out.push(diagnostic);
+}
+
+/// A calendar date; fields in order, so dates compare chronologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// A real `YYYY-MM-DD` date; with `separator` another one (`/`, `.`).
+    fn parse_with(text: &str, separator: char) -> Option<Date> {
+        let mut parts = text.split(separator);
+        let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+        let digits = |s: &str, len: usize| {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+        };
+        let date = Date {
+            year: digits(year, 4)?,
+            month: digits(month, 2)?,
+            day: digits(day, 2)?,
+        };
+        (parts.next().is_none() && date.is_real()).then_some(date)
+    }
+
+    /// A strict Sigma date: `YYYY-MM-DD`, existing in the calendar.
+    pub fn parse(text: &str) -> Option<Date> {
+        Date::parse_with(text, '-')
+    }
+
+    /// A real date written with `/` or `.` between the parts.
+    pub fn parse_loose(text: &str) -> Option<Date> {
+        ['/', '.']
+            .into_iter()
+            .find_map(|sep| Date::parse_with(text, sep))
+    }
+
+    fn is_real(self) -> bool {
+        let leap = self.year.is_multiple_of(4)
+            && (!self.year.is_multiple_of(100) || self.year.is_multiple_of(400));
+        let days = match self.month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            1..=12 => 31,
+            _ => return false,
+        };
+        (1..=days).contains(&self.day)
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Reports `key: value` that is not a real `YYYY-MM-DD` date; a real date
+/// with other separators gets a fix.
+pub fn check_date(check: &Check, key: &str, value: &SpannedStr, out: &mut Vec<Diagnostic>) {
+    if Date::parse(&value.value).is_some() {
+        return;
+    }
+    let text = &value.value;
+    match Date::parse_loose(text) {
+        Some(date) => out.push(
+            Diagnostic::new(
+                check,
+                value.range,
+                format!("`{key}` is `{text}`: write dates as `YYYY-MM-DD` (`{date}`)"),
+            )
+            .with_fix(Fix::replace(
+                format!("Replace with `{date}`"),
+                value.range,
+                date.to_string(),
+            )),
+        ),
+        None => out.push(Diagnostic::new(
+            check,
+            value.range,
+            format!("`{key}` is `{text}`, not a real date: write it as `YYYY-MM-DD`"),
+        )),
+    }
+}
+
+/// The ATT&CK technique id of an `attack.t1059.001` tag, upper case.
+pub fn technique_id(tag: &str) -> Option<String> {
+    let id = tag.strip_prefix("attack.")?;
+    let number = id.strip_prefix(['t', 'T'])?;
+    let (base, sub) = number.split_once('.').unwrap_or((number, "000"));
+    let all_digits = |s: &str, len| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
+    (all_digits(base, 4) && all_digits(sub, 3)).then(|| id.to_ascii_uppercase())
+}
+
+/// Reports every rule whose `key` (an id, a title) another rule linted
+/// together also has; each finding names the other file and line.
+pub fn report_duplicates(
+    check: &Check,
+    what: &str,
+    files: &[ProjectFile],
+    key: fn(&Rule) -> Option<&SpannedStr>,
+    normalize: fn(&str) -> String,
+    out: &mut Vec<(usize, Diagnostic)>,
+) {
+    let mut seen: BTreeSet<(usize, u32)> = BTreeSet::new();
+    let mut groups: BTreeMap<String, Vec<(usize, &SpannedStr)>> = BTreeMap::new();
+    for (index, project_file) in files.iter().enumerate() {
+        for value in project_file.file.rules.iter().filter_map(key) {
+            // Documents of a multi-document rule inherit the global one's keys.
+            if seen.insert((index, value.range.start)) {
+                groups
+                    .entry(normalize(&value.value))
+                    .or_default()
+                    .push((index, value));
+            }
+        }
+    }
+    for group in groups.values().filter(|g| g.len() > 1) {
+        for (position, &(index, value)) in group.iter().enumerate() {
+            let (other_index, other) = group[usize::from(position == 0)];
+            let other_file = &files[other_index];
+            let line = other_file.file.lines.line_of(other.range.start) + 1;
+            let mut diagnostic = Diagnostic::new(
+                check,
+                value.range,
+                format!(
+                    "{what} `{}` is also used by the rule at {}:{line}: give each rule its own {what}",
+                    value.value,
+                    display_path(other_file.path)
+                ),
+            );
+            if other_index == index {
+                diagnostic = diagnostic.with_related(other.range, "also used here");
+            }
+            out.push((index, diagnostic));
+        }
+    }
+}
+
+/// A path relative to the working folder when it lies inside it.
+pub fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Reports each item of `items` equal (after `normalize`) to an earlier one.
+pub fn report_repeats(
+    check: &Check,
+    what: &str,
+    items: &[SpannedStr],
+    normalize: fn(&str) -> String,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut first: BTreeMap<String, TextRange> = BTreeMap::new();
+    for item in items {
+        match first.get(&normalize(&item.value)) {
+            Some(&earlier) => out.push(
+                Diagnostic::new(
+                    check,
+                    item.range,
+                    format!("{what} `{}` is listed twice: remove the copy", item.value),
+                )
+                .with_related(earlier, "first listed here"),
+            ),
+            None => {
+                first.insert(normalize(&item.value), item.range);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +508,61 @@ mod tests {
         let b = flow.find('b').unwrap() as u32;
         let edit = remove_list_item(flow, TextRange::new(b, b + 1)).unwrap();
         assert_eq!(edit.range.slice(flow), ", b");
+    }
+
+    #[test]
+    fn dates_must_exist_in_the_calendar() {
+        assert_eq!(
+            Date::parse("2024-02-29"),
+            Some(Date {
+                year: 2024,
+                month: 2,
+                day: 29
+            })
+        );
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2024-04-31",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-1-5",
+            "24-01-05",
+            "2024-01-05x",
+            "2024/01/05",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+        assert!(Date::parse("2000-02-29").is_some());
+        assert_eq!(
+            Date::parse_loose("2026/11/23").unwrap().to_string(),
+            "2026-11-23"
+        );
+        assert_eq!(Date::parse_loose("2026/02/30"), None);
+        assert!(Date::parse("2024-01-05") < Date::parse("2024-02-01"));
+    }
+
+    #[test]
+    fn technique_ids() {
+        assert_eq!(
+            technique_id("attack.t1059.001").as_deref(),
+            Some("T1059.001")
+        );
+        assert_eq!(technique_id("attack.T1105").as_deref(), Some("T1105"));
+        assert_eq!(technique_id("attack.execution"), None);
+        assert_eq!(technique_id("attack.t105"), None);
+        assert_eq!(technique_id("attack.g0069"), None);
+    }
+
+    #[test]
+    fn verbatim_ranges() {
+        let text = "title: 'Foo.'\nother: \"a\\tb\"";
+        let quoted = TextRange::new(7, 13);
+        assert_eq!(
+            verbatim_range(text, quoted, "Foo.").map(|r| r.slice(text)),
+            Some("Foo.")
+        );
+        let escaped = TextRange::new(21, 27);
+        assert_eq!(verbatim_range(text, escaped, "a\tb"), None);
     }
 }

@@ -238,6 +238,51 @@ pub static TAXONOMY: LazyLock<Taxonomy> = LazyLock::new(|| {
     taxonomy
 });
 
+const LOGSOURCE_VALUES_JSON: &str =
+    include_str!("../../corpus-index/reference/sigmahq_logsource_values.json");
+
+#[derive(Debug, Deserialize)]
+struct LogSourceValuesFile {
+    category: Vec<String>,
+    product: Vec<String>,
+    service: Vec<String>,
+}
+
+/// Log source values a rule may use: the taxonomy's plus those SigmaHQ
+/// rules use (the taxonomy lags behind the rules).
+#[derive(Debug)]
+pub struct LogSourceValues {
+    pub categories: BTreeSet<String>,
+    pub products: BTreeSet<String>,
+    pub services: BTreeSet<String>,
+}
+
+pub static LOGSOURCE_VALUES: LazyLock<LogSourceValues> = LazyLock::new(|| {
+    let used: LogSourceValuesFile =
+        serde_json::from_str(LOGSOURCE_VALUES_JSON).expect("embedded logsource values are valid");
+    let merge = |taxonomy: &BTreeSet<String>, used: Vec<String>| {
+        taxonomy.iter().cloned().chain(used).collect()
+    };
+    LogSourceValues {
+        categories: merge(&TAXONOMY.categories, used.category),
+        products: merge(&TAXONOMY.products, used.product),
+        services: merge(&TAXONOMY.services, used.service),
+    }
+});
+
+/// Pre-v19 techniques SigmaHQ moved to more than one v19 technique: which
+/// one applies depends on the rule, so no automatic replacement.
+pub static AMBIGUOUS_SUCCESSORS: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
+    let migration: MigrationFile =
+        serde_json::from_str(MIGRATION_JSON).expect("embedded v19 migration is valid");
+    migration
+        .technique_remap_observed
+        .into_iter()
+        .filter(|(_, targets)| targets.len() > 1)
+        .map(|(old, _)| old)
+        .collect()
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 value.text
             ),
         );
-        if let Some(inner) = verbatim_range(ctx.text(), value) {
+        if let Some(inner) = verbatim_range(ctx.text(), value.range, &value.text) {
             let star = inner.start + at as u32;
             diagnostic = diagnostic.with_fix(Fix::replace(
                 "Remove the extra `*`",

@@ -181,7 +181,7 @@ fn strip(ctx: &Context, value: &Value, shape: Shape) -> Option<Edit> {
     if text.is_empty() || text.chars().any(char::is_control) {
         return None;
     }
-    match verbatim_range(ctx.text(), value).filter(|_| value.quoted) {
+    match verbatim_range(ctx.text(), value.range, &value.text).filter(|_| value.quoted) {
         Some(inner) => Some(Edit {
             range: inner,
             replacement: text.to_string(),
