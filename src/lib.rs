@@ -1,5 +1,6 @@
 //! sigmalens: a linter and language server for Sigma rules, backed by a
 //! cross-vendor corpus index.
+pub mod analysis;
 pub mod checks;
 pub mod cli;
 pub mod config;
