@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod lint;
+pub mod lsp;
 pub mod output;
 pub mod reference;
 pub mod rule;

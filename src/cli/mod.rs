@@ -2,6 +2,7 @@
 
 mod lint;
 mod rule;
+mod server;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Show a check's documentation, or list every check.
     Rule(rule::RuleArgs),
+    /// Run the language server over stdio.
+    Server(server::ServerArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -42,6 +45,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Rule(args) => rule::run(args),
+        Command::Server(args) => server::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
