@@ -20,6 +20,9 @@ struct Session {
     stdin: ChildStdin,
     messages: Receiver<Value>,
     next_id: i64,
+    uri: String,
+    /// What the client answers to `workspace/configuration`.
+    configuration: Value,
     /// Notifications read while waiting for a response.
     notifications: Vec<Value>,
 }
@@ -50,6 +53,8 @@ impl Session {
             stdin,
             messages,
             next_id: 0,
+            uri: URI.to_string(),
+            configuration: Value::Null,
             notifications: Vec::new(),
         }
     }
@@ -64,10 +69,22 @@ impl Session {
         self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
 
+    /// The next message from the server; requests from the server are answered here.
     fn receive(&mut self) -> Value {
-        self.messages
-            .recv_timeout(TIMEOUT)
-            .expect("the server answers in time")
+        loop {
+            let message = self
+                .messages
+                .recv_timeout(TIMEOUT)
+                .expect("the server answers in time");
+            if message.get("id").is_none() || message.get("method").is_none() {
+                return message;
+            }
+            let result = match message["method"].as_str() {
+                Some("workspace/configuration") => json!([self.configuration]),
+                _ => Value::Null,
+            };
+            self.send(json!({ "jsonrpc": "2.0", "id": message["id"], "result": result }));
+        }
     }
 
     /// Sends a request and returns its whole response (`result` or `error`).
@@ -92,9 +109,10 @@ impl Session {
 
     /// The next `publishDiagnostics` for `version` of the test document.
     fn diagnostics(&mut self, version: i64) -> Value {
+        let uri = self.uri.clone();
         let matches = |m: &Value| {
             m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == URI
+                && m["params"]["uri"] == uri.as_str()
                 && m["params"]["version"] == json!(version)
         };
         if let Some(i) = self.notifications.iter().position(matches) {
@@ -109,12 +127,20 @@ impl Session {
     }
 
     fn initialize(&mut self, encodings: &[&str]) -> Value {
+        self.initialize_with(
+            json!({ "general": { "positionEncodings": encodings } }),
+            Value::Null,
+        )
+    }
+
+    fn initialize_with(&mut self, capabilities: Value, options: Value) -> Value {
         let result = self.result(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": null,
-                "capabilities": { "general": { "positionEncodings": encodings } },
+                "capabilities": capabilities,
+                "initializationOptions": options,
             }),
         );
         self.notify("initialized", json!({}));
@@ -124,24 +150,28 @@ impl Session {
     fn open(&mut self, text: &str) {
         self.notify(
             "textDocument/didOpen",
-            json!({ "textDocument": { "uri": URI, "languageId": "yaml", "version": 1, "text": text } }),
+            json!({ "textDocument": { "uri": self.uri, "languageId": "yaml", "version": 1, "text": text } }),
         );
     }
 
     fn change(&mut self, version: i64, changes: Value) {
         self.notify(
             "textDocument/didChange",
-            json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": changes }),
+            json!({ "textDocument": { "uri": self.uri, "version": version }, "contentChanges": changes }),
         );
     }
 
     fn document_text(&mut self) -> String {
-        let result = self.result("sigmalens/documentText", json!({ "uri": URI }));
-        result["text"].as_str().expect("document is open").to_string()
+        let uri = self.uri.clone();
+        let result = self.result("sigmalens/documentText", json!({ "uri": uri }));
+        result["text"]
+            .as_str()
+            .expect("document is open")
+            .to_string()
     }
 
     fn at(&self, line: u32, character: u32) -> Value {
-        json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": character } })
+        json!({ "textDocument": { "uri": self.uri }, "position": { "line": line, "character": character } })
     }
 
     fn shutdown(mut self) {
@@ -258,10 +288,7 @@ fn utf16_session() {
         duplicate["relatedInformation"][0]["location"]["range"]["start"]["line"],
         9
     );
-    session.change(
-        5,
-        json!([{ "range": range((9, 0), (10, 0)), "text": "" }]),
-    );
+    session.change(5, json!([{ "range": range((9, 0), (10, 0)), "text": "" }]));
     session.diagnostics(5);
 
     let actions = session.result(
@@ -318,7 +345,12 @@ fn utf16_session() {
             "newName": "and",
         }),
     );
-    assert!(invalid["error"]["message"].as_str().unwrap().contains("reserved"));
+    assert!(
+        invalid["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("reserved")
+    );
 
     let symbols = session.result(
         "textDocument/documentSymbol",
@@ -344,7 +376,10 @@ fn utf8_session() {
     session.open(&RULE.replace("Netsh", "😀 Netsh"));
     session.diagnostics(1);
     // In UTF-8 the emoji is four columns wide: `Netsh` starts at column 12.
-    session.change(2, json!([{ "range": range((0, 12), (0, 17)), "text": "netsh" }]));
+    session.change(
+        2,
+        json!([{ "range": range((0, 12), (0, 17)), "text": "netsh" }]),
+    );
     assert!(session.document_text().starts_with("title: 😀 netsh port"));
     session.diagnostics(2);
 
@@ -355,9 +390,51 @@ fn utf8_session() {
     );
     session.diagnostics(3);
     let hover = session.result("textDocument/hover", session.at(4, 12));
-    assert!(hover["contents"]["value"].as_str().unwrap().contains("Proxy"));
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Proxy")
+    );
     assert_eq!(hover["range"], range((4, 6), (4, 18)));
     session.shutdown();
+}
+
+#[test]
+fn settings_come_from_the_config_file_then_the_client() {
+    // Initialization options: SL601 off.
+    let mut session = Session::start();
+    session.initialize_with(json!({}), json!({ "ignore": ["SL601"] }));
+    session.open(RULE);
+    assert_eq!(session.diagnostics(1), json!([]));
+    session.shutdown();
+
+    // Pulled with workspace/configuration: SL601 as a hint.
+    let mut session = Session::start();
+    session.configuration = json!({ "severity": { "SL601": "hint" } });
+    session.initialize_with(
+        json!({ "workspace": { "configuration": true } }),
+        Value::Null,
+    );
+    session.open(RULE);
+    assert_eq!(session.diagnostics(1)[0]["severity"], 4);
+    session.shutdown();
+
+    // A `.sigmalens.toml` beside the rule wins over the client's settings.
+    let folder = std::env::temp_dir().join(format!("sigmalens-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join(".sigmalens.toml"),
+        "[severity]\nSL601 = \"info\"\n",
+    )
+    .unwrap();
+    let mut session = Session::start();
+    session.uri = format!("file://{}/rule.yml", folder.display());
+    session.initialize_with(json!({}), json!({ "ignore": ["SL601"] }));
+    session.open(RULE);
+    assert_eq!(session.diagnostics(1)[0]["severity"], 3);
+    session.shutdown();
+    std::fs::remove_dir_all(&folder).unwrap();
 }
 
 #[test]
@@ -413,8 +490,19 @@ fn utf16_offset(text: &str, line: u32, col: u32) -> usize {
 #[test]
 fn random_edits_keep_the_server_text_equal_to_the_client_text() {
     let pieces = [
-        "", "a", "é", "😀", "\n", "\r\n", "detection:\n", "    sel:\n        x: 1\n", "|contains",
-        "condition: sel", "title: Détection 😀\n", "  ", "-",
+        "",
+        "a",
+        "é",
+        "😀",
+        "\n",
+        "\r\n",
+        "detection:\n",
+        "    sel:\n        x: 1\n",
+        "|contains",
+        "condition: sel",
+        "title: Détection 😀\n",
+        "  ",
+        "-",
     ];
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let mut session = Session::start();
@@ -425,8 +513,16 @@ fn random_edits_keep_the_server_text_equal_to_the_client_text() {
         let lines = text.matches('\n').count() as u64 + 1;
         // Mostly valid positions, sometimes far past a line or the text.
         let position = |rng: &mut Rng| {
-            let line = if rng.below(10) == 0 { lines + rng.below(5) } else { rng.below(lines) };
-            let col = if rng.below(10) == 0 { 200 + rng.below(50) } else { rng.below(40) };
+            let line = if rng.below(10) == 0 {
+                lines + rng.below(5)
+            } else {
+                rng.below(lines)
+            };
+            let col = if rng.below(10) == 0 {
+                200 + rng.below(50)
+            } else {
+                rng.below(40)
+            };
             (line as u32, col as u32)
         };
         let (a, b) = (position(&mut rng), position(&mut rng));
@@ -445,7 +541,11 @@ fn random_edits_keep_the_server_text_equal_to_the_client_text() {
             assert_eq!(session.document_text(), text, "after version {version}");
             // Requests at random positions must answer, whatever the text.
             let (line, col) = position(&mut rng);
-            for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition"] {
+            for method in [
+                "textDocument/completion",
+                "textDocument/hover",
+                "textDocument/definition",
+            ] {
                 let response = session.request(method, session.at(line, col));
                 assert!(response.get("error").is_none(), "{method}: {response}");
             }
@@ -464,7 +564,9 @@ fn a_large_document_stays_responsive() {
     body.push_str("detection:\n");
     let mut i = 0;
     while body.len() < 1024 * 1024 {
-        body.push_str(&format!("    selection_{i}:\n        CommandLine|contains: 'value {i} é'\n"));
+        body.push_str(&format!(
+            "    selection_{i}:\n        CommandLine|contains: 'value {i} é'\n"
+        ));
         i += 1;
     }
     body.push_str("    condition: 1 of selection_*\n");
@@ -475,13 +577,18 @@ fn a_large_document_stays_responsive() {
     session.diagnostics(1);
     let opened = started.elapsed();
     let started = Instant::now();
-    session.change(2, json!([{ "range": range((12, 8), (12, 8)), "text": "x" }]));
+    session.change(
+        2,
+        json!([{ "range": range((12, 8), (12, 8)), "text": "x" }]),
+    );
     session.diagnostics(2);
     let changed = started.elapsed();
     let started = Instant::now();
     session.result("textDocument/completion", session.at(12, 20));
     let completed = started.elapsed();
-    eprintln!("1 MB document: open+lint {opened:?}, edit+lint {changed:?}, completion {completed:?}");
+    eprintln!(
+        "1 MB document: open+lint {opened:?}, edit+lint {changed:?}, completion {completed:?}"
+    );
     // Generous: debug builds on a shared machine.
     assert!(changed < Duration::from_secs(10), "{changed:?}");
     session.shutdown();

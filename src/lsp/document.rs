@@ -127,10 +127,22 @@ mod tests {
     fn invalid_ranges_clamp() {
         let text = "ab\ncd\n";
         let utf16 = PositionEncoding::Utf16;
-        assert_eq!(apply_changes(text, &[change((0, 9), (0, 99), "!")], utf16), "ab!\ncd\n");
-        assert_eq!(apply_changes(text, &[change((9, 0), (99, 9), "!")], utf16), "ab\ncd\n!");
-        assert_eq!(apply_changes(text, &[change((1, 1), (0, 0), "!")], utf16), "ab\nc!d\n");
+        assert_eq!(
+            apply_changes(text, &[change((0, 9), (0, 99), "!")], utf16),
+            "ab!\ncd\n"
+        );
+        assert_eq!(
+            apply_changes(text, &[change((9, 0), (99, 9), "!")], utf16),
+            "ab\ncd\n!"
+        );
+        assert_eq!(
+            apply_changes(text, &[change((1, 1), (0, 0), "!")], utf16),
+            "ab\nc!d\n"
+        );
         // Inside a surrogate pair: the start of the character.
-        assert_eq!(apply_changes("😀", &[change((0, 1), (0, 1), "!")], utf16), "!😀");
+        assert_eq!(
+            apply_changes("😀", &[change((0, 1), (0, 1), "!")], utf16),
+            "!😀"
+        );
     }
 }

@@ -57,7 +57,10 @@ pub fn run(options: ServerOptions) -> Result<(), String> {
 fn corpus_for(path: Option<&std::path::Path>) -> Result<Arc<dyn CorpusSource>, String> {
     if let Some(path) = path {
         if !path.exists() {
-            return Err(format!("--index {}: no such file or folder", path.display()));
+            return Err(format!(
+                "--index {}: no such file or folder",
+                path.display()
+            ));
         }
         eprintln!(
             "sigmalens: --index {} accepted, but this build cannot read corpus indexes yet; serving without corpus data",

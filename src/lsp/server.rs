@@ -26,6 +26,8 @@ pub struct SigmaServer {
 #[derive(Default)]
 struct State {
     encoding: PositionEncoding,
+    /// The client answers `workspace/configuration`.
+    pulls_configuration: bool,
     documents: DocumentStore,
     settings: SettingsResolver,
 }
@@ -180,7 +182,17 @@ impl LanguageServer for SigmaServer {
             .as_ref()
             .and_then(|g| g.position_encodings.as_deref());
         let encoding = convert::negotiate(offered);
-        self.state().encoding = encoding;
+        let pulls_configuration = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.configuration)
+            .unwrap_or(false);
+        {
+            let mut state = self.state();
+            state.encoding = encoding;
+            state.pulls_configuration = pulls_configuration;
+        }
         if let Some(options) = &params.initialization_options {
             self.set_client_settings(options).await;
         }
@@ -192,6 +204,28 @@ impl LanguageServer for SigmaServer {
             }),
             offset_encoding: None,
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if !self.state().pulls_configuration {
+            return;
+        }
+        let section = ConfigurationItem {
+            scope_uri: None,
+            section: Some("sigmalens".into()),
+        };
+        match self.client.configuration(vec![section]).await {
+            Ok(values) => {
+                if let Some(settings) = values.first() {
+                    self.set_client_settings(settings).await;
+                    self.relint_all().await;
+                }
+            }
+            Err(error) => {
+                let message = format!("workspace/configuration failed: {error}");
+                self.client.log_message(MessageType::WARNING, message).await;
+            }
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -226,7 +260,13 @@ impl LanguageServer for SigmaServer {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        if params.text_document.uri.path().as_str().ends_with(CONFIG_FILE_NAME) {
+        if params
+            .text_document
+            .uri
+            .path()
+            .as_str()
+            .ends_with(CONFIG_FILE_NAME)
+        {
             self.state().settings.forget_files();
             self.relint_all().await;
         }
@@ -286,9 +326,11 @@ impl LanguageServer for SigmaServer {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        self.with_snapshot("textDocument/prepareRename", &params.text_document.uri, |s| {
-            handlers::navigation::prepare_rename(s, params.position)
-        })
+        self.with_snapshot(
+            "textDocument/prepareRename",
+            &params.text_document.uri,
+            |s| handlers::navigation::prepare_rename(s, params.position),
+        )
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -302,15 +344,19 @@ impl LanguageServer for SigmaServer {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.with_snapshot("textDocument/documentSymbol", &params.text_document.uri, |s| {
-            Ok(handlers::navigation::document_symbols(s))
-        })
+        self.with_snapshot(
+            "textDocument/documentSymbol",
+            &params.text_document.uri,
+            |s| Ok(handlers::navigation::document_symbols(s)),
+        )
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.with_snapshot("textDocument/foldingRange", &params.text_document.uri, |s| {
-            Ok(handlers::navigation::folding_ranges(s))
-        })
+        self.with_snapshot(
+            "textDocument/foldingRange",
+            &params.text_document.uri,
+            |s| Ok(handlers::navigation::folding_ranges(s)),
+        )
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

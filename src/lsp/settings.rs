@@ -41,13 +41,12 @@ impl SettingsResolver {
         let Some(folder) = path.and_then(Path::parent) else {
             return (self.client.clone(), None);
         };
-        let found = self
-            .found
-            .entry(folder.to_path_buf())
-            .or_insert_with(|| match Settings::discover(folder) {
+        let found = self.found.entry(folder.to_path_buf()).or_insert_with(|| {
+            match Settings::discover(folder) {
                 Some(config) => Settings::load(&config).map(Some).map_err(|e| e.to_string()),
                 None => Ok(None),
-            });
+            }
+        });
         match found {
             Ok(Some(settings)) => (settings.clone(), None),
             Ok(None) => (self.client.clone(), None),

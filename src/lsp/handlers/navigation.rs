@@ -77,7 +77,10 @@ pub fn rename(
 pub fn document_symbols(snapshot: &Snapshot) -> Option<DocumentSymbolResponse> {
     let symbols = navigation::document_symbols(&snapshot.file);
     Some(DocumentSymbolResponse::Nested(
-        symbols.iter().map(|s| document_symbol(snapshot, s)).collect(),
+        symbols
+            .iter()
+            .map(|s| document_symbol(snapshot, s))
+            .collect(),
     ))
 }
 
