@@ -17,13 +17,13 @@ use crate::rule::{Rule, RuleFile};
 pub fn rule_at(file: &RuleFile, offset: u32) -> Option<&Rule> {
     file.rules
         .iter()
-        .filter(|rule| {
+        .rev()
+        .find(|rule| {
             file.yaml
                 .documents
                 .get(rule.document)
                 .is_some_and(|doc| doc.range.start <= offset)
         })
-        .last()
         .or(file.rules.first())
 }
 

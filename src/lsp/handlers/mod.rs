@@ -39,9 +39,7 @@ mod tests {
 
     #[test]
     fn a_panic_becomes_an_error_response() {
-        let error = guarded("test/method", || panic!("boom"))
-            .map(|()| ())
-            .unwrap_err();
+        let error = guarded::<()>("test/method", || panic!("boom")).unwrap_err();
         assert_eq!(error.message, "test/method failed: boom");
         assert_eq!(guarded("test/method", || 7).unwrap(), 7);
     }
