@@ -365,6 +365,27 @@ fn utf16_session() {
     assert_eq!(names, ["title", "logsource", "detection", "level"]);
     assert_eq!(symbols[2]["children"][1]["name"], "filter_main");
 
+    let references = session.result(
+        "textDocument/references",
+        json!({
+            "textDocument": { "uri": URI },
+            "position": { "line": 6, "character": 6 },
+            "context": { "includeDeclaration": true },
+        }),
+    );
+    assert_eq!(references.as_array().unwrap().len(), 2);
+    let prepared = session.result("textDocument/prepareRename", session.at(8, 35));
+    assert_eq!(prepared, range((8, 33), (8, 44)));
+    let folds = session.result(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let detection_fold = json!({ "startLine": 3, "endLine": 8, "kind": "region" });
+    assert!(
+        folds.as_array().unwrap().contains(&detection_fold),
+        "{folds}"
+    );
+
     session.shutdown();
 }
 

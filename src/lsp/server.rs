@@ -15,7 +15,8 @@ use super::settings::SettingsResolver;
 use crate::analysis::corpus::CorpusSource;
 use crate::config::CONFIG_FILE_NAME;
 use crate::rule::RuleFile;
-use crate::syntax::PositionEncoding;
+use crate::syntax::yaml::YamlFile;
+use crate::syntax::{LineIndex, PositionEncoding};
 
 pub struct SigmaServer {
     client: Client,
@@ -75,7 +76,7 @@ impl SigmaServer {
     /// Stores a new text for `uri`, then lints and publishes it.
     async fn update(&self, uri: Uri, version: i32, text: String) {
         let path = uri.to_file_path().map(|p| p.into_owned());
-        let file = Arc::new(RuleFile::parse(text));
+        let file = Arc::new(parse(text));
         self.state().documents.insert(
             uri.clone(),
             Document {
@@ -140,6 +141,18 @@ impl SigmaServer {
             None => Value::Null,
         })
     }
+}
+
+/// Parses a document; should the parser panic, the text is kept unparsed,
+/// so later edits still apply to the text the client has.
+fn parse(text: String) -> RuleFile {
+    let unparsed = text.clone();
+    guarded("parse", || RuleFile::parse(text)).unwrap_or_else(|_| RuleFile {
+        lines: LineIndex::new(&unparsed),
+        text: unparsed,
+        yaml: YamlFile::default(),
+        rules: Vec::new(),
+    })
 }
 
 fn capabilities(encoding: PositionEncoding) -> ServerCapabilities {
