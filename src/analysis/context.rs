@@ -71,6 +71,10 @@ impl CursorContext {
 
 /// Characters that end a word going backwards, whatever the place.
 const WORD_STOPS: &[char] = &[' ', '\t', '[', ']', '{', '}', ',', '\'', '"', ':', '(', ')'];
+/// In a field key, a modifier also ends at the `|` before it.
+const MODIFIER_STOPS: &[char] = &[
+    '|', ' ', '\t', '[', ']', '{', '}', ',', '\'', '"', ':', '(', ')',
+];
 
 pub fn cursor_context(file: &RuleFile, offset: u32) -> CursorContext {
     let text = &file.text;
@@ -101,7 +105,7 @@ pub fn cursor_context(file: &RuleFile, offset: u32) -> CursorContext {
     }
     let place = classify(&path, slot, &shape);
     let stops: &[char] = match place {
-        Place::Modifier { .. } => &[&['|'], WORD_STOPS].concat(),
+        Place::Modifier { .. } => MODIFIER_STOPS,
         _ => WORD_STOPS,
     };
     let before = &text[line_start as usize..offset as usize];

@@ -94,3 +94,18 @@ pub fn diagnostic(
         ..Default::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation_prefers_utf8_then_utf32_then_utf16() {
+        let offer = |kinds: &[PositionEncodingKind]| negotiate(Some(kinds));
+        use PositionEncodingKind as Kind;
+        assert_eq!(offer(&[Kind::UTF16, Kind::UTF8]), PositionEncoding::Utf8);
+        assert_eq!(offer(&[Kind::UTF32, Kind::UTF16]), PositionEncoding::Utf32);
+        assert_eq!(offer(&[]), PositionEncoding::Utf16);
+        assert_eq!(negotiate(None), PositionEncoding::Utf16);
+    }
+}
