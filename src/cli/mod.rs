@@ -3,6 +3,7 @@
 pub mod index;
 mod lint;
 mod rule;
+mod server;
 
 use std::process::ExitCode;
 
@@ -38,6 +39,8 @@ enum Command {
     Reach(index::ReachArgs),
     /// How the corpus uses a field: logsources, operators, aliases, top values.
     Field(index::FieldArgs),
+    /// Run the language server over stdio.
+    Server(server::ServerArgs),
 }
 
 fn print_ok(text: String) -> u8 {
@@ -61,6 +64,7 @@ pub fn main() -> ExitCode {
         Command::Technique(args) => index::technique(&args).map(print_ok),
         Command::Reach(args) => index::reach(&args).map(print_ok),
         Command::Field(args) => index::field(&args).map(print_ok),
+        Command::Server(args) => server::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

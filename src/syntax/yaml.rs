@@ -6,6 +6,8 @@
 //! error position and the error is recorded. Duplicate keys are recorded with
 //! both ranges.
 
+use std::collections::HashMap;
+
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::text::{LineIndex, TextRange};
@@ -241,6 +243,9 @@ enum Frame {
         flow: bool,
         entries: Vec<Entry>,
         key: Option<Node>,
+        /// First range of each key: duplicate detection stays linear in
+        /// mappings with thousands of keys.
+        first_keys: HashMap<String, TextRange>,
     },
     Sequence {
         start: u32,
@@ -319,6 +324,7 @@ impl Builder<'_> {
                             flow,
                             entries: Vec::new(),
                             key: None,
+                            first_keys: HashMap::new(),
                         }
                     } else {
                         Frame::Sequence {
@@ -357,6 +363,7 @@ impl Builder<'_> {
                 flow,
                 entries,
                 key,
+                ..
             } => {
                 let mut entries = entries;
                 if let Some(key) = key {
@@ -392,19 +399,24 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.current_root = Some(node),
             Some(Frame::Sequence { items, .. }) => items.push(node),
-            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
+            Some(Frame::Mapping {
+                entries,
+                key,
+                first_keys,
+                ..
+            }) => match key.take() {
                 None => *key = Some(node),
                 Some(key) => {
                     if let Some(name) = key.as_str() {
-                        if let Some(first) = entries.iter().find(|e| e.key_str() == Some(name)) {
+                        if let Some(&first) = first_keys.get(name) {
                             let error = YamlError {
-                                kind: YamlErrorKind::DuplicateKey {
-                                    first: first.key.range,
-                                },
+                                kind: YamlErrorKind::DuplicateKey { first },
                                 message: format!("duplicate key `{name}`"),
                                 range: key.range,
                             };
                             self.file.errors.push(error);
+                        } else {
+                            first_keys.insert(name.to_string(), key.range);
                         }
                     }
                     entries.push(Entry { key, value: node });

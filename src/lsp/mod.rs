@@ -1,0 +1,71 @@
+//! `sigmalens server`: the language server over stdio.
+//!
+//! A thin shell over `crate::analysis`: `server` receives LSP messages and
+//! hands each request to a handler, `document` keeps the open documents,
+//! `convert` translates byte ranges to LSP positions in the negotiated
+//! encoding, `settings` finds the lint configuration for a document.
+
+mod convert;
+mod document;
+mod handlers;
+mod server;
+mod settings;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tower_lsp_server::{LspService, Server};
+
+use crate::analysis::corpus::{CorpusSource, NoCorpus};
+
+/// The request the end-to-end tests use to read the server's copy of a
+/// document: params `{ "uri": ... }`, result `{ "text": ..., "version": ... }`
+/// (`null` for a document that is not open).
+pub const DOCUMENT_TEXT_METHOD: &str = "sigmalens/documentText";
+
+pub struct ServerOptions {
+    /// The corpus index to rank and enrich completions with; reserved until
+    /// the index reader exists, see [`corpus_for`].
+    pub index: Option<PathBuf>,
+}
+
+/// Serves LSP on stdin/stdout until the client sends `exit`.
+pub fn run(options: ServerOptions) -> Result<(), String> {
+    let corpus = corpus_for(options.index.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server runtime: {e}"))?;
+    runtime.block_on(async {
+        let (service, socket) =
+            LspService::build(|client| server::SigmaServer::new(client, corpus))
+                .custom_method(DOCUMENT_TEXT_METHOD, server::SigmaServer::document_text)
+                .finish();
+        // One message at a time: edits and the requests after them are
+        // handled in order, so no request sees an older text.
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .concurrency_level(1)
+            .serve(service)
+            .await;
+    });
+    Ok(())
+}
+
+/// Where the corpus index plugs in: an adapter implementing `CorpusSource`
+/// over the index at `path`. This branch has no index reader yet, so a
+/// given path is checked to exist and otherwise ignored.
+fn corpus_for(path: Option<&std::path::Path>) -> Result<Arc<dyn CorpusSource>, String> {
+    if let Some(path) = path {
+        if !path.exists() {
+            return Err(format!(
+                "--index {}: no such file or folder",
+                path.display()
+            ));
+        }
+        eprintln!(
+            "sigmalens: --index {} accepted, but this build cannot read corpus indexes yet; serving without corpus data",
+            path.display()
+        );
+    }
+    Ok(Arc::new(NoCorpus))
+}
