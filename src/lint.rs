@@ -179,7 +179,16 @@ fn enabled(settings: &Settings, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnos
 pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic]) -> (String, usize) {
     let mut edits: Vec<&Edit> = Vec::new();
     let mut applied = 0;
+    let valid = |edit: &Edit| {
+        edit.range.start <= edit.range.end
+            && text.is_char_boundary(edit.range.start as usize)
+            && text.is_char_boundary(edit.range.end as usize)
+    };
     for fix in diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+        // A check bug must cost its fix, never the file.
+        if !fix.edits.iter().all(valid) {
+            continue;
+        }
         let overlaps = fix.edits.iter().any(|new| {
             edits.iter().any(|old| {
                 new.range.start < old.range.end && old.range.start < new.range.end

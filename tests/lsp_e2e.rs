@@ -366,7 +366,19 @@ fn utf16_session() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["title", "logsource", "detection", "level", "id", "description", "author", "date"]);
+    assert_eq!(
+        names,
+        [
+            "title",
+            "logsource",
+            "detection",
+            "level",
+            "id",
+            "description",
+            "author",
+            "date"
+        ]
+    );
     assert_eq!(symbols[2]["children"][1]["name"], "filter_main");
 
     let references = session.result(

@@ -80,11 +80,14 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        // `\n`, `\r\n` and a lone `\r` all end a line, in YAML and in LSP.
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
         line_starts.extend(
-            text.bytes()
+            bytes
+                .iter()
                 .enumerate()
-                .filter(|&(_, b)| b == b'\n')
+                .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
                 .map(|(i, _)| i as u32 + 1),
         );
         Self {
@@ -109,12 +112,11 @@ impl LineIndex {
 
     /// Byte offset just past the content of `line`, before its line break.
     pub fn line_end(&self, text: &str, line: u32) -> u32 {
-        let next = self.line_start(line + 1);
+        let start = self.line_start(line);
         let bytes = text.as_bytes();
-        let mut end = next;
-        if end > self.line_start(line) && bytes.get(end as usize - 1) == Some(&b'\n') {
-            end -= 1;
-            if end > self.line_start(line) && bytes.get(end as usize - 1) == Some(&b'\r') {
+        let mut end = self.line_start(line + 1);
+        for terminator in [b'\n', b'\r'] {
+            if end > start && bytes.get(end as usize - 1) == Some(&terminator) {
                 end -= 1;
             }
         }
@@ -169,16 +171,6 @@ impl LineIndex {
             units += width;
         }
         end
-    }
-
-    /// Byte offset of a one-based line and zero-based character column, as
-    /// the YAML scanner reports them.
-    pub fn offset_of_char_col(&self, text: &str, line_one_based: usize, char_col: usize) -> u32 {
-        let pos = LineCol {
-            line: line_one_based.saturating_sub(1) as u32,
-            col: char_col as u32,
-        };
-        self.offset(text, pos, PositionEncoding::Utf32)
     }
 }
 
@@ -243,6 +235,16 @@ mod tests {
         let inside = LineCol { line: 0, col: 9 };
         let emoji = TEXT.find('😀').unwrap() as u32;
         assert_eq!(index.offset(TEXT, inside, PositionEncoding::Utf16), emoji);
+    }
+
+    #[test]
+    fn every_line_break_counts() {
+        let text = "a\rb\r\nc\nd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.line_end(text, 0), 1);
+        assert_eq!(index.line_end(text, 1), 3);
+        assert_eq!(index.line_start(3), 7);
     }
 
     #[test]

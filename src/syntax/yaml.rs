@@ -214,6 +214,8 @@ pub fn parse(text: &str, lines: &LineIndex) -> YamlFile {
     let mut builder = Builder {
         text,
         lines,
+        char_offsets: (!text.is_ascii())
+            .then(|| text.char_indices().map(|(i, _)| i as u32).collect()),
         file: YamlFile::default(),
         stack: Vec::new(),
         doc_start: 0,
@@ -227,8 +229,7 @@ pub fn parse(text: &str, lines: &LineIndex) -> YamlFile {
                 }
             }
             Err(error) => {
-                let mark = error.marker();
-                let at = lines.offset_of_char_col(text, mark.line(), mark.col());
+                let at = builder.offset(error.marker().index());
                 builder.fail(YamlErrorKind::Syntax, error.info().to_string(), at);
                 break;
             }
@@ -257,6 +258,8 @@ enum Frame {
 struct Builder<'a> {
     text: &'a str,
     lines: &'a LineIndex,
+    /// Byte offset of every character, for non-ASCII text.
+    char_offsets: Option<Vec<u32>>,
     file: YamlFile,
     stack: Vec<Frame>,
     doc_start: u32,
@@ -265,13 +268,22 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn range(&self, span: Span) -> TextRange {
-        let start = self
-            .lines
-            .offset_of_char_col(self.text, span.start.line(), span.start.col());
-        let end = self
-            .lines
-            .offset_of_char_col(self.text, span.end.line(), span.end.col());
+        let start = self.offset(span.start.index());
+        let end = self.offset(span.end.index());
         TextRange::new(start, end.max(start))
+    }
+
+    /// The scanner counts characters; ranges are bytes. Going through the
+    /// character index (not line and column) stays right whatever line
+    /// breaks the text uses (`\r` alone is one in YAML).
+    fn offset(&self, char_index: usize) -> u32 {
+        match &self.char_offsets {
+            None => char_index.min(self.text.len()) as u32,
+            Some(offsets) => offsets
+                .get(char_index)
+                .copied()
+                .unwrap_or(self.text.len() as u32),
+        }
     }
 
     /// Handles one event; `false` stops the parse.
@@ -532,6 +544,16 @@ mod tests {
         assert_eq!(file.errors.len(), 1);
         assert_eq!(file.errors[0].kind, YamlErrorKind::Syntax);
         assert_eq!(root(&file).get("title").unwrap().as_str(), Some("ok"));
+    }
+
+    #[test]
+    fn lone_carriage_returns_break_lines() {
+        let text = "a: 1\r\rtitle: é x\rb: 2\n";
+        let file = parse_str(text);
+        let title = root(&file).get("title").unwrap();
+        assert_eq!(title.range.slice(text), "é x");
+        let b = root(&file).entry("b").unwrap();
+        assert_eq!(b.key.range.slice(text), "b");
     }
 
     #[test]
