@@ -87,3 +87,60 @@ pub struct Extraction {
     /// (`"kql:mv-expand"`); counted by `sigmalens index stats`.
     pub skipped: Vec<String>,
 }
+
+/// Where a walk over a query's boolean tree stands; every extractor tracks
+/// it the same way to decide a predicate's [`Polarity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogicPosition {
+    /// A conjunct of the whole query: a negation here is an exclusion.
+    TopConjunct,
+    /// Inside an `or` branch, not negated.
+    Disjunct,
+    /// Inside a negated top-level conjunct.
+    Excluded,
+    /// Under any other negation.
+    Nested,
+}
+
+impl LogicPosition {
+    pub fn negated(self) -> Self {
+        match self {
+            LogicPosition::TopConjunct => LogicPosition::Excluded,
+            _ => LogicPosition::Nested,
+        }
+    }
+
+    pub fn in_disjunction(self) -> Self {
+        match self {
+            LogicPosition::TopConjunct => LogicPosition::Disjunct,
+            other => other,
+        }
+    }
+
+    pub fn polarity(self) -> Polarity {
+        match self {
+            LogicPosition::TopConjunct | LogicPosition::Disjunct => Polarity::Positive,
+            LogicPosition::Excluded => Polarity::Exclusion,
+            LogicPosition::Nested => Polarity::Nested,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_top_level_negation_is_an_exclusion() {
+        let top = LogicPosition::TopConjunct;
+        assert_eq!(top.polarity(), Polarity::Positive);
+        assert_eq!(top.negated().polarity(), Polarity::Exclusion);
+        assert_eq!(top.negated().negated().polarity(), Polarity::Nested);
+        assert_eq!(top.in_disjunction().polarity(), Polarity::Positive);
+        assert_eq!(top.in_disjunction().negated().polarity(), Polarity::Nested);
+        assert_eq!(
+            top.negated().in_disjunction().polarity(),
+            Polarity::Exclusion
+        );
+    }
+}

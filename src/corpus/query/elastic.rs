@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::corpus::predicate::{Operator, Polarity, Predicate};
+use crate::corpus::predicate::{LogicPosition, Operator, Predicate};
 
 /// Nesting (parentheses, `not`, calls) beyond which a condition is skipped.
 pub(super) const MAX_DEPTH: usize = 200;
@@ -36,17 +36,6 @@ pub(super) struct Test {
     pub field: String,
     pub op: Operator,
     pub values: Vec<String>,
-}
-
-/// Where a walk stands: the states behind [`Polarity`].
-#[derive(Clone, Copy)]
-enum Context {
-    /// Conjunct of the top level: a negation here is an exclusion.
-    TopConjunct,
-    /// Inside an `or` branch, not negated.
-    Positive,
-    Exclusion,
-    Nested,
 }
 
 impl Expr {
@@ -104,35 +93,22 @@ impl Expr {
     /// Appends this tree's tests, treating the tree as a whole query (or one
     /// sequence step / one `WHERE` clause).
     pub(super) fn collect_predicates(&self, out: &mut Vec<Predicate>) {
-        self.collect(Context::TopConjunct, out);
+        self.collect(LogicPosition::TopConjunct, out);
     }
 
-    fn collect(&self, context: Context, out: &mut Vec<Predicate>) {
+    fn collect(&self, context: LogicPosition, out: &mut Vec<Predicate>) {
         match self {
             Expr::All(parts) => parts.iter().for_each(|p| p.collect(context, out)),
             Expr::Any(parts) => {
-                let inner = match context {
-                    Context::TopConjunct => Context::Positive,
-                    other => other,
-                };
+                let inner = context.in_disjunction();
                 parts.iter().for_each(|p| p.collect(inner, out));
             }
-            Expr::Not(inner) => {
-                let negated = match context {
-                    Context::TopConjunct => Context::Exclusion,
-                    _ => Context::Nested,
-                };
-                inner.collect(negated, out);
-            }
+            Expr::Not(inner) => inner.collect(context.negated(), out),
             Expr::Test(test) => out.push(Predicate {
                 field: test.field.clone(),
                 op: test.op,
                 values: test.values.clone(),
-                polarity: match context {
-                    Context::TopConjunct | Context::Positive => Polarity::Positive,
-                    Context::Exclusion => Polarity::Exclusion,
-                    Context::Nested => Polarity::Nested,
-                },
+                polarity: context.polarity(),
             }),
             Expr::Unknown => {}
         }
@@ -865,9 +841,9 @@ pub(super) fn describe(extraction: &crate::corpus::predicate::Extraction) -> Vec
         .iter()
         .map(|p| {
             let sign = match p.polarity {
-                Polarity::Positive => '+',
-                Polarity::Exclusion => '-',
-                Polarity::Nested => '~',
+                crate::corpus::predicate::Polarity::Positive => '+',
+                crate::corpus::predicate::Polarity::Exclusion => '-',
+                crate::corpus::predicate::Polarity::Nested => '~',
             };
             format!(
                 "{sign} {} {} {}",

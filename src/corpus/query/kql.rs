@@ -21,7 +21,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::corpus::predicate::{Extraction, Operator, Polarity, Predicate};
+use crate::corpus::predicate::{Extraction, LogicPosition, Operator, Predicate};
 
 /// Deepest bracket/sub-query nesting the parser follows.
 const MAX_NESTING: usize = 200;
@@ -34,7 +34,7 @@ pub fn extract(query: &str) -> Extraction {
         lets: HashMap::new(),
         out: Extraction::default(),
     };
-    extractor.statements(0, tokens.len(), Context::TopConjunct, 0);
+    extractor.statements(0, tokens.len(), LogicPosition::TopConjunct, 0);
     extractor.out
 }
 
@@ -362,43 +362,6 @@ struct Extractor<'t> {
     out: Extraction,
 }
 
-/// Where in the logic a node sits.
-#[derive(Debug, Clone, Copy)]
-enum Context {
-    /// A conjunct of the whole query.
-    TopConjunct,
-    /// Under an `or`, but not negated.
-    Positive,
-    /// Inside a negated top-level conjunct.
-    Excluded,
-    /// Under any other negation, or in a sub-query that does not filter.
-    Nested,
-}
-
-impl Context {
-    fn negated(self) -> Self {
-        match self {
-            Context::TopConjunct => Context::Excluded,
-            _ => Context::Nested,
-        }
-    }
-
-    fn in_disjunction(self) -> Self {
-        match self {
-            Context::TopConjunct => Context::Positive,
-            other => other,
-        }
-    }
-
-    fn polarity(self) -> Polarity {
-        match self {
-            Context::TopConjunct | Context::Positive => Polarity::Positive,
-            Context::Excluded => Polarity::Exclusion,
-            Context::Nested => Polarity::Nested,
-        }
-    }
-}
-
 /// Operators that neither filter rows nor create columns we track.
 const QUIET_OPERATORS: &[&str] = &[
     "project-away",
@@ -456,7 +419,7 @@ impl Extractor<'_> {
     }
 
     /// `let ...; let ...; query` in `start..end`.
-    fn statements(&mut self, start: usize, end: usize, context: Context, depth: usize) {
+    fn statements(&mut self, start: usize, end: usize, context: LogicPosition, depth: usize) {
         let t = self.tokens;
         for (from, to) in t.split(start, end, ";") {
             if from >= to
@@ -505,7 +468,7 @@ impl Extractor<'_> {
                 self.statements(
                     body + 1,
                     t.partner[body].min(end),
-                    Context::TopConjunct,
+                    LogicPosition::TopConjunct,
                     depth + 1,
                 );
                 return Binding::Tabular;
@@ -530,11 +493,11 @@ impl Extractor<'_> {
                     "view" if t.is_symbol(t.skip(start + 1), "{") => {
                         let body = t.skip(start + 1);
                         let close = t.partner[body].min(end);
-                        self.statements(body + 1, close, Context::TopConjunct, depth + 1);
+                        self.statements(body + 1, close, LogicPosition::TopConjunct, depth + 1);
                         return Binding::Tabular;
                     }
                     "materialize" if t.is_symbol(start + 1, "(") => {
-                        self.tabular(start + 2, args_end, Context::TopConjunct, depth + 1);
+                        self.tabular(start + 2, args_end, LogicPosition::TopConjunct, depth + 1);
                         return Binding::Tabular;
                     }
                     _ if TIME_FUNCTIONS.contains(&function.as_str()) => return Binding::Time,
@@ -548,7 +511,7 @@ impl Extractor<'_> {
             || t.is_word(start, "union")
             || (single && matches!(t.get(start), Some(Token::Word(_))));
         if is_tabular {
-            self.tabular(start, end, Context::TopConjunct, depth);
+            self.tabular(start, end, LogicPosition::TopConjunct, depth);
             Binding::Tabular
         } else {
             Binding::Opaque
@@ -566,7 +529,7 @@ impl Extractor<'_> {
     }
 
     /// A tabular expression: a source, then `| operator ...` stages.
-    fn tabular(&mut self, start: usize, end: usize, context: Context, depth: usize) {
+    fn tabular(&mut self, start: usize, end: usize, context: LogicPosition, depth: usize) {
         if depth > MAX_NESTING {
             self.skip("kql:nesting-too-deep");
             return;
@@ -581,7 +544,7 @@ impl Extractor<'_> {
     }
 
     /// The head of a pipeline: a table, a parenthesised query, a `union`.
-    fn source(&mut self, start: usize, end: usize, context: Context, depth: usize) {
+    fn source(&mut self, start: usize, end: usize, context: LogicPosition, depth: usize) {
         let t = self.tokens;
         if start >= end {
             return;
@@ -618,7 +581,13 @@ impl Extractor<'_> {
 
     /// ASIM parsers filter through parameters: `_Im_Dns(domain_has_any=list)`
     /// tests the `domain` field. Time and switch parameters are not tests.
-    fn parser_parameters(&mut self, start: usize, end: usize, context: Context, depth: usize) {
+    fn parser_parameters(
+        &mut self,
+        start: usize,
+        end: usize,
+        context: LogicPosition,
+        depth: usize,
+    ) {
         const SUFFIXES: &[(&str, Operator)] = &[
             ("_has_any_prefix", Operator::StartsWith),
             ("_has_any", Operator::Match),
@@ -647,7 +616,7 @@ impl Extractor<'_> {
     }
 
     /// `union [options] T1, (query), ...`: every branch is its own query.
-    fn union(&mut self, start: usize, end: usize, context: Context, depth: usize) {
+    fn union(&mut self, start: usize, end: usize, context: LogicPosition, depth: usize) {
         let t = self.tokens;
         for (from, to) in t.split(start, end, ",") {
             let mut i = from;
@@ -665,7 +634,7 @@ impl Extractor<'_> {
         &mut self,
         start: usize,
         end: usize,
-        context: Context,
+        context: LogicPosition,
         created: &mut HashSet<String>,
         depth: usize,
     ) {
@@ -761,7 +730,7 @@ impl Extractor<'_> {
 
     /// `join kind=... (query) on ...`: the right side is a query of its own;
     /// for anti joins and outer lookups its tests do not select rows.
-    fn join(&mut self, start: usize, end: usize, context: Context, depth: usize) {
+    fn join(&mut self, start: usize, end: usize, context: LogicPosition, depth: usize) {
         let t = self.tokens;
         let mut i = start;
         let mut selects = true;
@@ -772,7 +741,11 @@ impl Extractor<'_> {
             }
             i += 3;
         }
-        let right_context = if selects { context } else { Context::Nested };
+        let right_context = if selects {
+            context
+        } else {
+            LogicPosition::Nested
+        };
         if t.is_symbol(i, "(") {
             let close = t.partner[i].min(end);
             self.statements(i + 1, close, right_context, depth + 1);
@@ -784,7 +757,7 @@ impl Extractor<'_> {
         }
     }
 
-    fn emit(&mut self, node: Node, context: Context, created: &HashSet<String>) {
+    fn emit(&mut self, node: Node, context: LogicPosition, created: &HashSet<String>) {
         match node {
             Node::All(children) => {
                 for child in children {

@@ -22,7 +22,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::corpus::predicate::{Extraction, Operator, Polarity, Predicate};
+use crate::corpus::predicate::{Extraction, LogicPosition, Operator, Predicate};
 
 /// Deepest parenthesis/subsearch nesting the parsers follow.
 const MAX_NESTING: usize = 200;
@@ -346,43 +346,6 @@ fn collapse(mut nodes: Vec<Node>, build: fn(Vec<Node>) -> Node) -> Node {
     }
 }
 
-/// Where in the logic a node sits.
-#[derive(Debug, Clone, Copy)]
-enum Context {
-    /// A conjunct of the whole search.
-    TopConjunct,
-    /// Under an OR, but not negated.
-    Positive,
-    /// Inside a negated top-level conjunct.
-    Excluded,
-    /// Under any other negation.
-    Nested,
-}
-
-impl Context {
-    fn negated(self) -> Self {
-        match self {
-            Context::TopConjunct => Context::Excluded,
-            _ => Context::Nested,
-        }
-    }
-
-    fn in_disjunction(self) -> Self {
-        match self {
-            Context::TopConjunct => Context::Positive,
-            other => other,
-        }
-    }
-
-    fn polarity(self) -> Polarity {
-        match self {
-            Context::TopConjunct | Context::Positive => Polarity::Positive,
-            Context::Excluded => Polarity::Exclusion,
-            Context::Nested => Polarity::Nested,
-        }
-    }
-}
-
 /// Collects results for one pipeline; `created` holds fields made by earlier
 /// commands, whose tests say nothing about the raw events.
 struct Sink<'a> {
@@ -413,7 +376,7 @@ const CONTROL_KEYS: &[&str] = &[
 ];
 
 impl Sink<'_> {
-    fn emit(&mut self, node: Node, context: Context) {
+    fn emit(&mut self, node: Node, context: LogicPosition) {
         match node {
             Node::All(children) => children.into_iter().for_each(|c| self.emit(c, context)),
             Node::Any(children) => children
@@ -432,7 +395,7 @@ impl Sink<'_> {
         }
     }
 
-    fn emit_test(&mut self, test: Test, context: Context) {
+    fn emit_test(&mut self, test: Test, context: LogicPosition) {
         // Field names are case-sensitive: `eventType` is an Okta field,
         // `eventtype` the Splunk control key.
         let field = test.field.as_str();
@@ -440,7 +403,10 @@ impl Sink<'_> {
             return;
         }
         if field == "sourcetype" || field == "source" {
-            if matches!(context, Context::TopConjunct | Context::Positive) {
+            if matches!(
+                context,
+                LogicPosition::TopConjunct | LogicPosition::Disjunct
+            ) {
                 test.values.into_iter().for_each(|v| self.add_source(v));
             }
             return;
@@ -559,7 +525,7 @@ fn run_command(command: &str, args: &str, sink: &mut Sink, depth: usize) {
         "search" => run_search(args, sink, depth),
         "where" => {
             let node = WhereParser::new(args).parse_filter();
-            sink.emit(node, Context::TopConjunct);
+            sink.emit(node, LogicPosition::TopConjunct);
         }
         "tstats" | "mstats" => run_tstats(args, sink, depth),
         "from" | "datamodel" => add_datamodel_source(args, sink),
@@ -616,7 +582,7 @@ fn short_name(name: &str) -> String {
 
 fn run_search(args: &str, sink: &mut Sink, depth: usize) {
     let node = SearchParser::new(args, depth).parse_all();
-    sink.emit(node, Context::TopConjunct);
+    sink.emit(node, LogicPosition::TopConjunct);
 }
 
 /// `tstats <aggregates> from datamodel=Model.Dataset where <search> by <fields>`.
@@ -686,7 +652,7 @@ fn run_regex(args: &str, sink: &mut Sink) {
         values: vec![unquote(pattern.trim())],
         negated,
     };
-    sink.emit(Node::Test(test), Context::TopConjunct);
+    sink.emit(Node::Test(test), LogicPosition::TopConjunct);
 }
 
 /// `name = expr` -> `name` (not `==`, `!=`, `<=`, `>=`).
