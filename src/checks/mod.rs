@@ -181,13 +181,20 @@ pub struct Check {
 }
 
 impl Check {
-    /// The first sentence of "What it does".
-    pub fn summary(&self) -> &'static str {
-        self.doc
+    /// The first sentence of "What it does", joined across its lines.
+    pub fn summary(&self) -> String {
+        let paragraph: Vec<&str> = self
+            .doc
             .lines()
             .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .unwrap_or("")
+            .skip_while(|l| l.is_empty() || l.starts_with('#'))
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let text = paragraph.join(" ");
+        match text.find(". ") {
+            Some(end) => text[..=end].to_string(),
+            None => text,
+        }
     }
 }
 
