@@ -132,7 +132,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("sigmalens.showCorpusReach", showCorpusReach),
     vscode.commands.registerCommand("sigmalens.restart", restart),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      // Lint settings are pulled again by the server; the rest needs a restart.
+      // Settings are read when the server starts; tracing the client applies itself.
       if (event.affectsConfiguration("sigmalens") && !event.affectsConfiguration("sigmalens.trace")) {
         void restart();
       }
