@@ -19,7 +19,7 @@ if ! command -v nvim >/dev/null; then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq neovim >/dev/null
 fi
-if ! command -v pre-commit >/dev/null; then
+if ! python3 -m pre_commit --version >/dev/null 2>&1; then
   step "install pre-commit"
   python3 -m pip install --quiet pre-commit
 fi

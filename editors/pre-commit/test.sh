@@ -7,7 +7,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin="${SIGMALENS_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/sigmalens}"
 [ -x "$bin" ] || { echo "no server binary at $bin" >&2; exit 2; }
-command -v pre-commit >/dev/null || { echo "pre-commit is required (pip install pre-commit)" >&2; exit 2; }
+python3 -m pre_commit --version >/dev/null 2>&1 || { echo "pre-commit is required (pip install pre-commit)" >&2; exit 2; }
+# try-repo commits in a scratch clone: a fresh CI machine has no git identity.
+export GIT_AUTHOR_NAME=sigmalens-ci GIT_AUTHOR_EMAIL=ci@localhost
+export GIT_COMMITTER_NAME=sigmalens-ci GIT_COMMITTER_EMAIL=ci@localhost
 export PATH="$(dirname "$bin"):$PATH"
 
 work="$(mktemp -d)"
@@ -19,7 +22,7 @@ cp "$root/editors/fixtures/good_rule.yml" "$root/editors/fixtures/not_sigma.yml"
 git -C "$repo" add .
 
 try_hook() {
-  (cd "$repo" && pre-commit try-repo "$root" sigmalens-lint-system --all-files) >"$work/out" 2>&1
+  (cd "$repo" && python3 -m pre_commit try-repo "$root" sigmalens-lint-system --all-files) >"$work/out" 2>&1
 }
 
 if ! try_hook; then

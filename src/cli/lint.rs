@@ -100,7 +100,7 @@ pub fn run(args: LintArgs) -> Result<u8, String> {
         Format::Sarif => output::sarif::render(&reports),
         Format::Github => output::github::render(&reports),
     };
-    print!("{text}");
+    super::emit(&text);
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),

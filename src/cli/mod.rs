@@ -43,8 +43,18 @@ enum Command {
     Server(server::ServerArgs),
 }
 
+/// Prints a command's output. A closed pipe (`sigmalens lint | head`) is
+/// the reader's choice, not an error.
+pub(crate) fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
 fn print_ok(text: String) -> u8 {
-    print!("{text}");
+    emit(&text);
     0
 }
 
@@ -59,7 +69,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Lint(args) => lint::run(args),
-        Command::Rule(args) => rule::run(args),
+        Command::Rule(args) => rule::run(args).map(print_ok),
         Command::Index(command) => index::run_index(&command).map(print_ok),
         Command::Technique(args) => index::technique(&args).map(print_ok),
         Command::Reach(args) => index::reach(&args).map(print_ok),

@@ -14,42 +14,40 @@ pub struct RuleArgs {
     all: bool,
 }
 
-pub fn run(args: RuleArgs) -> Result<u8, String> {
+/// The text to print: the check list or one check's documentation.
+pub fn run(args: RuleArgs) -> Result<String, String> {
     if args.all {
+        let mut out = String::new();
         for check in registry::CHECKS {
             let profile = match check.profile {
                 Profile::Default => "",
                 Profile::SigmaHq => " (profile sigmahq)",
             };
             let fix = if check.fixable { " [fix]" } else { "" };
-            println!(
-                "{}  {:<32} {:<8} {}{profile}{fix}",
+            out.push_str(&format!(
+                "{}  {:<32} {:<8} {}{profile}{fix}\n",
                 check.code,
                 check.name,
                 check.severity.as_str(),
                 check.summary()
-            );
+            ));
         }
-        return Ok(0);
+        return Ok(out);
     }
     let code = args.code.unwrap_or_default();
     let check = registry::by_code(&code)
         .ok_or_else(|| format!("no check `{code}`; `sigmalens rule --all` lists them"))?;
-    println!("# {} ({})\n", check.name, check.code);
-    println!(
-        "Default severity: {}. Safe fix: {}.\n",
+    let doc: Vec<&str> = check
+        .doc
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect();
+    Ok(format!(
+        "# {} ({})\n\nDefault severity: {}. Safe fix: {}.\n\n{}\n",
+        check.name,
+        check.code,
         check.severity.as_str(),
-        if check.fixable { "yes" } else { "no" }
-    );
-    print!(
-        "{}",
-        check
-            .doc
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    println!();
-    Ok(0)
+        if check.fixable { "yes" } else { "no" },
+        doc.join("\n")
+    ))
 }

@@ -31,6 +31,17 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for item in detection.selections.iter().flat_map(|s| s.field_items()) {
         for modifier in &item.modifiers {
             let Err(name) = &modifier.value else { continue };
+            if name.is_empty() {
+                // `Field|: x` or `Field||contains`: a stray `|`, nothing to suggest.
+                let range =
+                    crate::syntax::TextRange::new(modifier.range.start - 1, modifier.range.end);
+                out.push(Diagnostic::new(
+                    &CHECK,
+                    range,
+                    "empty modifier: remove the stray `|`",
+                ));
+                continue;
+            }
             let suggestion = did_you_mean(name, MODIFIERS.iter().map(|(n, _, _)| *n));
             let mut diagnostic = Diagnostic::new(
                 &CHECK,
