@@ -12,14 +12,17 @@ use crate::syntax::text::LineIndex;
 use crate::syntax::yaml::{self, Node};
 
 /// Fields whose tests pick the log source rather than describe the activity.
-const SELECTOR_FIELDS: [&str; 6] = [
+const SELECTOR_FIELDS: [&str; 5] = [
     "event.category",
     "event.type",
     "event.dataset",
     "host.os.type",
     "data_stream.dataset",
-    "ActionType",
 ];
+
+/// Defender's event subtype: a selector only where the table already names
+/// the activity (`DeviceProcessEvents`); in `DeviceEvents` it is the test.
+const ACTION_TYPE: &str = "ActionType";
 
 /// Windows Security's process-creation event: `EventCode`/`EventID` 4688.
 const PROCESS_CREATION_EVENT: &str = "4688";
@@ -73,7 +76,10 @@ fn source_category(source: &str) -> Option<&'static str> {
         .map(|&(_, category)| category)
 }
 
-fn is_selector(predicate: &Predicate) -> bool {
+fn is_selector(predicate: &Predicate, sources_decide: bool) -> bool {
+    if predicate.field == ACTION_TYPE {
+        return sources_decide;
+    }
     let process_creation_event = matches!(predicate.field.as_str(), "EventCode" | "EventID")
         && predicate.op == Operator::Eq
         && predicate.values.iter().all(|v| v == PROCESS_CREATION_EVENT);
@@ -128,8 +134,11 @@ fn logsource(
 /// Fills a rule's logsource, predicates and skipped constructs from its
 /// query's extraction.
 pub fn apply_extraction(rule: &mut CorpusRule, extraction: Extraction, folder_product: Option<&str>) {
-    let (selectors, predicates): (Vec<Predicate>, Vec<Predicate>) =
-        extraction.predicates.into_iter().partition(is_selector);
+    let sources_decide = extraction.sources.iter().any(|s| source_category(s).is_some());
+    let (selectors, predicates): (Vec<Predicate>, Vec<Predicate>) = extraction
+        .predicates
+        .into_iter()
+        .partition(|p| is_selector(p, sources_decide));
     rule.logsource = logsource(&extraction.sources, &selectors, folder_product);
     rule.predicates = predicates;
     rule.skipped.extend(extraction.skipped);
