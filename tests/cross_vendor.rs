@@ -12,7 +12,11 @@ const CROSS_VENDOR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/
 
 fn index_of(root: &Path) -> Index {
     let rules = read_all(root).unwrap();
-    Index::from_bytes(&store::encode(&build_index(&rules, &BuildOptions::default()))).unwrap()
+    Index::from_bytes(&store::encode(&build_index(
+        &rules,
+        &BuildOptions::default(),
+    )))
+    .unwrap()
 }
 
 fn reach(index: &Index, field: &str, value: &str) -> Reach {

@@ -35,7 +35,11 @@ fn measure(vendor: &str, read: fn(&Path) -> io::Result<Vec<CorpusRule>>, min_sha
     let with_query: Vec<&CorpusRule> = rules.iter().filter(|r| r.has_query).collect();
     let misses: Vec<String> = with_query
         .iter()
-        .filter(|r| !r.predicates.iter().any(|p| p.polarity == Polarity::Positive))
+        .filter(|r| {
+            !r.predicates
+                .iter()
+                .any(|p| p.polarity == Polarity::Positive)
+        })
         .map(|r| format!("{} (skipped {:?})", r.path, r.skipped))
         .collect();
     let share = 1.0 - misses.len() as f64 / with_query.len().max(1) as f64;

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::corpus::rule::LogSourceKey;
 use crate::corpus;
+use crate::corpus::rule::LogSourceKey;
 use crate::index::build::{BuildOptions, build_index};
 use crate::index::provenance::{manifest, notice, parse_sources};
 use crate::index::query::{self, Limits};

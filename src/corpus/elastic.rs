@@ -28,7 +28,9 @@ pub fn read_corpus(corpus_root: &Path) -> io::Result<Vec<CorpusRule>> {
     }
     files.retain(|f| !f.components().any(|c| c.as_os_str() == DEPRECATED_FOLDER));
     files.sort();
-    read_files(corpus_root, &files, |path, text| read_file(path, text).into_iter().collect())
+    read_files(corpus_root, &files, |path, text| {
+        read_file(path, text).into_iter().collect()
+    })
 }
 
 /// The rule of one file (`path` relative to the corpus root); `None` when the

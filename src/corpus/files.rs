@@ -42,7 +42,10 @@ pub fn read_files<T: Send>(
             // Some vendor files carry a BOM or stray non-UTF-8 bytes.
             let text = String::from_utf8_lossy(&bytes);
             let relative = file.strip_prefix(corpus_root).unwrap_or(file);
-            Ok(read(&slash_path(relative), text.trim_start_matches('\u{feff}')))
+            Ok(read(
+                &slash_path(relative),
+                text.trim_start_matches('\u{feff}'),
+            ))
         })
         .collect();
     let mut out = Vec::new();

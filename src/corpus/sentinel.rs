@@ -21,8 +21,9 @@ pub fn read_corpus(corpus_root: &Path) -> io::Result<Vec<CorpusRule>> {
         collect_files(&vendor_root, &["yml", "yaml"], &mut files)?;
     }
     files.sort();
-    let mut rules =
-        read_files(corpus_root, &files, |path, text| read_file(path, text).into_iter().collect())?;
+    let mut rules = read_files(corpus_root, &files, |path, text| {
+        read_file(path, text).into_iter().collect()
+    })?;
     let mut seen = HashSet::new();
     rules.retain(|rule| seen.insert(rule.id.to_ascii_lowercase()));
     Ok(rules)

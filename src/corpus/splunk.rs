@@ -38,7 +38,9 @@ pub fn read_macros(dir: &Path) -> io::Result<Macros> {
         collect_files(dir, &["yml", "yaml"], &mut files)?;
     }
     files.sort();
-    let definitions = read_files(dir, &files, |_, text| macro_definition(text).into_iter().collect())?;
+    let definitions = read_files(dir, &files, |_, text| {
+        macro_definition(text).into_iter().collect()
+    })?;
     let mut macros = Macros::new();
     for (name, args, definition) in definitions {
         macros.insert(&name, args, &definition);
@@ -51,7 +53,11 @@ fn macro_definition(text: &str) -> Option<(String, Vec<String>, String)> {
     let root = yaml_root(text)?;
     let name = scalar(&root, "name");
     (!name.is_empty()).then(|| {
-        (name, scalar_list(&root, "arguments"), scalar(&root, "definition"))
+        (
+            name,
+            scalar_list(&root, "arguments"),
+            scalar(&root, "definition"),
+        )
     })
 }
 
@@ -106,7 +112,12 @@ tags:
 
     #[test]
     fn reads_metadata_search_and_logsource() {
-        let rule = read_file("splunk/detections/endpoint/x.yml", DETECTION, &Macros::new()).unwrap();
+        let rule = read_file(
+            "splunk/detections/endpoint/x.yml",
+            DETECTION,
+            &Macros::new(),
+        )
+        .unwrap();
         assert_eq!(rule.id, "s1-netsh");
         assert_eq!(rule.date, "2023-05-06");
         assert_eq!(rule.techniques, ["T1090", "T1562.004"]);

@@ -29,7 +29,7 @@ const PROCESS_CREATION_EVENT: &str = "4688";
 
 /// Data-source names (EQL categories, Splunk data models, KQL tables and ASIM
 /// parsers, ES|QL index patterns), lower-cased prefixes, and the Sigma category.
-const SOURCE_CATEGORIES: [(&str, &str); 28] = [
+const SOURCE_CATEGORIES: [(&str, &str); 27] = [
     ("process", "process_creation"),
     ("endpoint.processes", "process_creation"),
     ("deviceprocessevents", "process_creation"),
@@ -57,7 +57,6 @@ const SOURCE_CATEGORIES: [(&str, &str); 28] = [
     ("deviceimageloadevents", "image_load"),
     ("logs-endpoint.events.library", "image_load"),
     ("driver", "driver_load"),
-    ("logs-endpoint.events.api", "api_call"),
 ];
 
 /// The Sigma category of one data-source name. Exact names first (EQL
@@ -94,7 +93,11 @@ fn logsource(
     selectors: &[Predicate],
     folder_product: Option<&str>,
 ) -> LogSourceKey {
-    let positive = || selectors.iter().filter(|p| p.polarity == Polarity::Positive);
+    let positive = || {
+        selectors
+            .iter()
+            .filter(|p| p.polarity == Polarity::Positive)
+    };
     let values_of = |field: &'static str| {
         positive()
             .filter(move |p| p.field == field)
@@ -117,7 +120,9 @@ fn logsource(
         .or_else(|| folder_product.map(str::to_string))
         .unwrap_or_default();
     let mut service = String::new();
-    let security_event = sources.iter().any(|s| s.eq_ignore_ascii_case("SecurityEvent"));
+    let security_event = sources
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case("SecurityEvent"));
     if security_event {
         product = "windows".into();
         if category.is_none() {
@@ -133,8 +138,15 @@ fn logsource(
 
 /// Fills a rule's logsource, predicates and skipped constructs from its
 /// query's extraction.
-pub fn apply_extraction(rule: &mut CorpusRule, extraction: Extraction, folder_product: Option<&str>) {
-    let sources_decide = extraction.sources.iter().any(|s| source_category(s).is_some());
+pub fn apply_extraction(
+    rule: &mut CorpusRule,
+    extraction: Extraction,
+    folder_product: Option<&str>,
+) {
+    let sources_decide = extraction
+        .sources
+        .iter()
+        .any(|s| source_category(s).is_some());
     let (selectors, predicates): (Vec<Predicate>, Vec<Predicate>) = extraction
         .predicates
         .into_iter()
@@ -147,8 +159,11 @@ pub fn apply_extraction(rule: &mut CorpusRule, extraction: Extraction, folder_pr
 
 /// `windows`, `linux` or `macos` when a path segment names the platform.
 pub fn folder_product(path: &str) -> Option<&'static str> {
-    path.split('/')
-        .find_map(|segment| ["windows", "linux", "macos"].into_iter().find(|p| *p == segment))
+    path.split('/').find_map(|segment| {
+        ["windows", "linux", "macos"]
+            .into_iter()
+            .find(|p| *p == segment)
+    })
 }
 
 /// The root node of a one-document YAML file, through the project's parser.
@@ -177,7 +192,11 @@ pub fn scalar_list(node: &Node, key: &str) -> Vec<String> {
                 .filter_map(Node::as_str)
                 .map(|s| s.trim().to_string())
                 .collect(),
-            None => value.as_str().map(|s| s.trim().to_string()).into_iter().collect(),
+            None => value
+                .as_str()
+                .map(|s| s.trim().to_string())
+                .into_iter()
+                .collect(),
         },
         None => Vec::new(),
     }
@@ -203,7 +222,10 @@ mod tests {
         assert_eq!(category("Endpoint.Processes"), Some("process_creation"));
         assert_eq!(category("network"), Some("network_connection"));
         assert_eq!(category("Network_Resolution.DNS"), Some("dns_query"));
-        assert_eq!(category("logs-endpoint.events.process-*"), Some("process_creation"));
+        assert_eq!(
+            category("logs-endpoint.events.process-*"),
+            Some("process_creation")
+        );
         assert_eq!(category("SigninLogs"), None);
 
         let os = [test("host.os.type", "linux", Polarity::Positive)];
