@@ -1,10 +1,11 @@
 //! Sigma-only reach on the real corpus, checked against an independent scan
-//! of the raw YAML text (no rule parser, no index code).
+//! of the raw YAML text (no rule parser, no index code), and the committed
+//! all-vendor index checked against a rebuild.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use sigmalens::corpus::sigma;
+use sigmalens::corpus::{read_all, sigma};
 use sigmalens::index::build::{BuildOptions, build_index};
 use sigmalens::index::query::{self, Limits};
 use sigmalens::index::{Index, store};
@@ -161,7 +162,7 @@ fn sigma_reach_matches_an_independent_scan() {
 #[test]
 fn committed_index_matches_a_rebuild() {
     let Some(root) = corpus_root() else { return };
-    let rules = sigma::read_corpus(&root).unwrap();
+    let rules = read_all(&root).unwrap();
     let rebuilt = store::encode(&build_index(&rules, &BuildOptions::default()));
     let committed =
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus-index/index.rkyv"))

@@ -177,3 +177,44 @@ fn bad_index_files_are_errors() {
         Err(IndexError::Io(_))
     ));
 }
+
+#[test]
+fn vendor_fixtures_are_read_once_each() {
+    let (_, index) = build_fixtures("vendors", None, &[]);
+    // Elastic kuery, Splunk through a macro, Sentinel on Defender fields; not
+    // the deprecated Elastic and Splunk rules, the Sentinel stub or its copy.
+    let rundll32 = query::reach(
+        index.data(),
+        "Image|endswith",
+        "\\rundll32.exe",
+        None,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(rundll32.reach, 3);
+    let vendors: Vec<(&str, u32)> = rundll32
+        .per_vendor
+        .iter()
+        .map(|c| (c.name.as_str(), c.rules))
+        .collect();
+    assert_eq!(vendors, [("elastic", 1), ("sentinel", 1), ("splunk", 1)]);
+    assert_eq!(excluded(&index, "ParentImage|endswith", "\\svchost.exe"), 3);
+    let stats = query::stats(index.data(), Limits::default());
+    let read: Vec<(&str, u32, u32)> = stats
+        .vendors
+        .iter()
+        .map(|v| (v.vendor.as_str(), v.rules, v.with_indicator))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("sigma", 5, 5),
+            ("elastic", 1, 1),
+            ("splunk", 1, 1),
+            ("sentinel", 1, 1)
+        ]
+    );
+    // `--until` drops the undated Sentinel rule; `--exclude-rule` any vendor's.
+    let (_, until) = build_fixtures("vendors-until", Some("2022-06-15"), &["e1-rundll32"]);
+    assert_eq!(reach(&until, "Image|endswith", "\\rundll32.exe"), 0);
+}

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::corpus;
 use crate::corpus::rule::LogSourceKey;
-use crate::corpus::sigma;
 use crate::index::build::{BuildOptions, build_index};
 use crate::index::provenance::{manifest, notice, parse_sources};
 use crate::index::query::{self, Limits};
@@ -130,11 +130,11 @@ pub fn build_options(args: &BuildArgs) -> Result<BuildOptions, String> {
     })
 }
 
-/// Builds the index (Sigma only for now) and writes its files.
+/// Builds the index from every vendor and writes its files.
 pub fn build(args: &BuildArgs) -> Result<String, String> {
     let started = Instant::now();
     let options = build_options(args)?;
-    let rules = sigma::read_corpus(&args.corpus)
+    let rules = corpus::read_all(&args.corpus)
         .map_err(|e| format!("cannot read the corpus at {}: {e}", args.corpus.display()))?;
     let data = build_index(&rules, &options);
     // SOURCES.md is optional: a fixture corpus has none.

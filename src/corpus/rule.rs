@@ -101,4 +101,29 @@ pub struct CorpusRule {
     pub keyword_values: usize,
     /// Constructs the reader skipped, by name (`"sigma:base64offset"`).
     pub skipped: Vec<String>,
+    /// The rule has a detection or a query to extract from (`index stats`).
+    pub has_query: bool,
+}
+
+impl CorpusRule {
+    /// An empty rule of `vendor` at `path`, under the vendor's license.
+    pub fn new(vendor: Vendor, path: &str) -> CorpusRule {
+        CorpusRule {
+            vendor,
+            id: String::new(),
+            title: String::new(),
+            author: String::new(),
+            license: vendor.default_license().to_string(),
+            path: path.to_string(),
+            date: String::new(),
+            level: String::new(),
+            status: String::new(),
+            techniques: Vec::new(),
+            logsource: LogSourceKey::default(),
+            predicates: Vec::new(),
+            keyword_values: 0,
+            skipped: Vec::new(),
+            has_query: false,
+        }
+    }
 }

@@ -8,10 +8,9 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use rayon::prelude::*;
-
+use super::files::{collect_files, read_files};
 use super::predicate::{Operator, Polarity, Predicate};
 use super::rule::{CorpusRule, LogSourceKey, Vendor};
 use crate::rule::{
@@ -34,43 +33,11 @@ pub fn read_corpus(corpus_root: &Path) -> io::Result<Vec<CorpusRule>> {
     for folder in RULE_FOLDERS {
         let dir = vendor_root.join(folder);
         if dir.is_dir() {
-            collect_yaml_files(&dir, &mut files)?;
+            collect_files(&dir, &["yml", "yaml"], &mut files)?;
         }
     }
     files.sort();
-    let per_file: Vec<io::Result<Vec<CorpusRule>>> = files
-        .par_iter()
-        .map(|file| {
-            let text = std::fs::read_to_string(file)?;
-            let relative = file.strip_prefix(corpus_root).unwrap_or(file);
-            Ok(read_file(&slash_path(relative), &text))
-        })
-        .collect();
-    let mut rules = Vec::new();
-    for file_rules in per_file {
-        rules.extend(file_rules?);
-    }
-    Ok(rules)
-}
-
-fn collect_yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_yaml_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// A path with `/` separators on every platform, so the index is portable.
-fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    read_files(corpus_root, &files, read_file)
 }
 
 /// The detection and correlation rules of one file (`path` is relative to the
@@ -102,16 +69,9 @@ fn corpus_rule(path: &str, rule: &Rule) -> CorpusRule {
         .unwrap_or_default();
     let license = text(&rule.license);
     let mut corpus_rule = CorpusRule {
-        vendor: Vendor::Sigma,
         id: text(&rule.id),
         title: text(&rule.title),
         author: text(&rule.author),
-        license: if license.is_empty() {
-            Vendor::Sigma.default_license().to_string()
-        } else {
-            license
-        },
-        path: path.to_string(),
         date: normalize_date(&text(&rule.date)),
         level: part(&rule.level),
         status: part(&rule.status),
@@ -121,10 +81,12 @@ fn corpus_rule(path: &str, rule: &Rule) -> CorpusRule {
             .filter_map(|tag| technique_tag(&tag.value))
             .collect(),
         logsource,
-        predicates: Vec::new(),
-        keyword_values: 0,
-        skipped: Vec::new(),
+        has_query: rule.detection.is_some(),
+        ..CorpusRule::new(Vendor::Sigma, path)
     };
+    if !license.is_empty() {
+        corpus_rule.license = license;
+    }
     if let Some(detection) = &rule.detection {
         add_detection(detection, &mut corpus_rule);
     }
@@ -132,7 +94,7 @@ fn corpus_rule(path: &str, rule: &Rule) -> CorpusRule {
 }
 
 /// `2023/01/31` (older rules) and `2023-01-31` -> `2023-01-31`; anything else -> "".
-fn normalize_date(date: &str) -> String {
+pub(crate) fn normalize_date(date: &str) -> String {
     let date = date.replace('/', "-");
     let shape_ok = date.len() == 10
         && date.char_indices().all(|(i, c)| {
@@ -147,7 +109,12 @@ fn normalize_date(date: &str) -> String {
 
 /// `attack.t1059.001` -> `T1059.001`.
 fn technique_tag(tag: &str) -> Option<String> {
-    let id = tag.strip_prefix("attack.")?.to_ascii_uppercase();
+    technique_id(tag.strip_prefix("attack.")?)
+}
+
+/// `t1059.001` -> `T1059.001`; `None` for anything not shaped like a technique id.
+pub(crate) fn technique_id(text: &str) -> Option<String> {
+    let id = text.trim().to_ascii_uppercase();
     let (base, sub) = id.split_once('.').unwrap_or((&id, ""));
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     let valid =

@@ -382,31 +382,60 @@ impl<'a> Builder<'a> {
     }
 
     fn stats(&self, rule_vendor: &[u32]) -> BuildStats {
-        let mut skipped: BTreeMap<&str, u32> = BTreeMap::new();
-        for rule in self.reduced {
-            let names: BTreeSet<&str> = rule.rule.skipped.iter().map(String::as_str).collect();
-            for name in names {
-                *skipped.entry(name).or_default() += 1;
-            }
-        }
         let sum = |count: &dyn Fn(&Reduced) -> usize| {
             self.reduced.iter().map(count).sum::<usize>() as u32
         };
+        let rules_per_vendor = tally(rule_vendor.iter().copied());
+        let vendors = rules_per_vendor
+            .iter()
+            .map(|count| {
+                let of_vendor: Vec<&Reduced> = self
+                    .reduced
+                    .iter()
+                    .zip(rule_vendor)
+                    .filter(|&(_, &v)| v == count.key)
+                    .map(|(r, _)| r)
+                    .collect();
+                let mut skipped = skipped_per_rule(&of_vendor);
+                skipped.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+                VendorStats {
+                    vendor: count.key,
+                    rules: count.rules,
+                    with_query: of_vendor.iter().filter(|r| r.rule.has_query).count() as u32,
+                    with_indicator: of_vendor.iter().filter(|r| !r.positive.is_empty()).count()
+                        as u32,
+                    skipped,
+                }
+            })
+            .collect();
         BuildStats {
-            rules_per_vendor: tally(rule_vendor.iter().copied()),
+            rules_per_vendor,
             positive_tests: sum(&|r| r.positive.len()),
             exclusion_tests: sum(&|r| r.exclusion.len()),
             nested_tests: sum(&|r| r.nested_tests),
             keyword_values: sum(&|r| r.rule.keyword_values),
-            skipped: skipped
-                .into_iter()
-                .map(|(name, count)| NamedCount {
-                    name: name.to_string(),
-                    count,
-                })
-                .collect(),
+            skipped: skipped_per_rule(&self.reduced.iter().collect::<Vec<_>>()),
+            vendors,
         }
     }
+}
+
+/// Skipped constructs with the number of rules that skipped each, by name.
+fn skipped_per_rule(rules: &[&Reduced]) -> Vec<NamedCount> {
+    let mut skipped: BTreeMap<&str, u32> = BTreeMap::new();
+    for rule in rules {
+        let names: BTreeSet<&str> = rule.rule.skipped.iter().map(String::as_str).collect();
+        for name in names {
+            *skipped.entry(name).or_default() += 1;
+        }
+    }
+    skipped
+        .into_iter()
+        .map(|(name, count)| NamedCount {
+            name: name.to_string(),
+            count,
+        })
+        .collect()
 }
 
 /// The key range of every test on one field.

@@ -202,4 +202,20 @@ pub struct BuildStats {
     pub keyword_values: u32,
     /// Constructs readers skipped, by name, with the number of rules.
     pub skipped: Vec<NamedCount>,
+    /// One per vendor with rules, in vendor order.
+    pub vendors: Vec<VendorStats>,
+}
+
+/// How well one vendor's rules were read.
+#[derive(Debug, Clone, PartialEq, Default, Archive, Serialize, Deserialize)]
+pub struct VendorStats {
+    /// Vendor position.
+    pub vendor: u32,
+    pub rules: u32,
+    /// Rules with a detection or query to extract from.
+    pub with_query: u32,
+    /// Rules yielding at least one positive indicator.
+    pub with_indicator: u32,
+    /// Constructs skipped, with the number of rules; most rules first.
+    pub skipped: Vec<NamedCount>,
 }

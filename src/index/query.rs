@@ -135,8 +135,20 @@ pub struct Stats {
     pub nested_tests: u32,
     pub keyword_values: u32,
     pub skipped: Vec<NameCount>,
+    pub vendors: Vec<VendorStatsRow>,
     pub top_logsources: Vec<NameCount>,
     pub top_fields: Vec<NameCount>,
+}
+
+/// How well one vendor's rules were read (`index stats`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VendorStatsRow {
+    pub vendor: String,
+    pub rules: u32,
+    pub with_query: u32,
+    pub with_indicator: u32,
+    /// Skipped constructs, most rules first, cut at the row limit.
+    pub skipped: Vec<NameCount>,
 }
 
 fn logsource_name(data: &ArchivedIndexData, position: u32) -> String {
@@ -528,16 +540,27 @@ pub fn stats(data: &ArchivedIndexData, limits: Limits) -> Stats {
         exclusion_tests: s.exclusion_tests.to_native(),
         nested_tests: s.nested_tests.to_native(),
         keyword_values: s.keyword_values.to_native(),
-        skipped: s
-            .skipped
+        skipped: s.skipped.iter().map(name_count).collect(),
+        vendors: s
+            .vendors
             .iter()
-            .map(|n| NameCount {
-                name: n.name.to_string(),
-                rules: n.count.to_native(),
+            .map(|v| VendorStatsRow {
+                vendor: data.vendors[v.vendor.to_native() as usize].to_string(),
+                rules: v.rules.to_native(),
+                with_query: v.with_query.to_native(),
+                with_indicator: v.with_indicator.to_native(),
+                skipped: v.skipped.iter().take(limits.rows).map(name_count).collect(),
             })
             .collect(),
         top_logsources,
         top_fields,
+    }
+}
+
+fn name_count(n: &ArchivedNamedCount) -> NameCount {
+    NameCount {
+        name: n.name.to_string(),
+        rules: n.count.to_native(),
     }
 }
 

@@ -143,6 +143,18 @@ pub fn stats_text(stats: &Stats) -> String {
         "Skipped constructs (rules): {}",
         counts(&stats.skipped)
     );
+    for v in &stats.vendors {
+        let share = f64::from(v.with_indicator) * 100.0 / f64::from(v.with_query.max(1));
+        let _ = writeln!(
+            out,
+            "{}: {} rules, {} with a query, {} with an indicator ({share:.1}%); skipped: {}",
+            v.vendor,
+            v.rules,
+            v.with_query,
+            v.with_indicator,
+            counts(&v.skipped)
+        );
+    }
     let _ = writeln!(out, "Top logsources: {}", counts(&stats.top_logsources));
     let _ = writeln!(out, "Top fields: {}", counts(&stats.top_fields));
     out

@@ -12,7 +12,7 @@ use super::model::{ArchivedIndexData, IndexData};
 
 pub const MAGIC: [u8; 8] = *b"SGLXIDX\0";
 /// Bump on any change to the model or the normalization rules.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Magic, version (u32 LE), 4 reserved bytes: keeps the archive 16-aligned.
 const HEADER_LEN: usize = 16;
 
