@@ -139,7 +139,7 @@ fn lint_input(input: Input, settings: &Settings) -> Linted {
     };
     let is_rule = file.is_sigma();
     let diagnostics = if is_rule {
-        checks::lint_file(&file, Some(&input.path), settings)
+        checks::lint_file(&file, Some(&input.path), settings, corpus_index())
     } else if input.explicit {
         enabled(
             settings,
@@ -166,6 +166,12 @@ fn unreadable(input: Input, message: String) -> Linted {
         )],
         is_rule: true,
     }
+}
+
+/// The embedded corpus index for the SL8xx checks; without a valid one they
+/// stay silent rather than failing the lint.
+fn corpus_index() -> Option<&'static crate::index::Index> {
+    crate::index::Index::embedded().ok()
 }
 
 /// Input findings obey select/ignore like every other finding.
@@ -218,7 +224,7 @@ pub fn fix_text(text: &str, path: &Path, settings: &Settings) -> (String, usize)
     let mut total = 0;
     for _ in 0..4 {
         let file = RuleFile::parse(current.clone());
-        let diagnostics = checks::lint_file(&file, Some(path), settings);
+        let diagnostics = checks::lint_file(&file, Some(path), settings, corpus_index());
         let (next, applied) = apply_fixes(&current, &diagnostics);
         if applied == 0 {
             break;

@@ -117,7 +117,7 @@ fn check_fix(code: &str, path: &Path, settings: &Settings, failures: &mut Vec<St
     let after = RuleFile::parse(fixed.as_str());
     let all = Settings::default();
     let errors = |file: &RuleFile| {
-        sigmalens::checks::lint_file(file, Some(path), &all)
+        sigmalens::checks::lint_file(file, Some(path), &all, None)
             .into_iter()
             .filter(|d| d.severity == sigmalens::checks::Severity::Error && d.code != code)
             .count()

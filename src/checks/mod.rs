@@ -6,6 +6,7 @@
 //! `sigmalens rule CODE` prints. The runner applies the configuration
 //! (select/ignore, severity overrides, inline `# sigmalens: disable=` comments).
 
+pub mod corpus;
 pub mod registry;
 pub mod rules;
 mod suppress;
@@ -137,6 +138,8 @@ pub struct Context<'a> {
     pub rule: &'a Rule,
     pub settings: &'a Settings,
     pub path: Option<&'a Path>,
+    /// The corpus index for the SL8xx checks; `None` turns them off.
+    pub index: Option<&'a crate::index::Index>,
 }
 
 impl Context<'_> {
@@ -217,8 +220,14 @@ macro_rules! check {
     (@profile $profile:ident) => { $crate::checks::Profile::$profile };
 }
 
-/// Lints one parsed file with the per-file and per-rule checks.
-pub fn lint_file(file: &RuleFile, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
+/// Lints one parsed file with the per-file and per-rule checks; the corpus
+/// checks (SL8xx) run only with an `index`.
+pub fn lint_file(
+    file: &RuleFile,
+    path: Option<&Path>,
+    settings: &Settings,
+    index: Option<&crate::index::Index>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for check in registry::enabled(settings, path) {
         match check.runner {
@@ -230,6 +239,7 @@ pub fn lint_file(file: &RuleFile, path: Option<&Path>, settings: &Settings) -> V
                         rule,
                         settings,
                         path,
+                        index,
                     };
                     run(&ctx, &mut out);
                 }
