@@ -196,8 +196,10 @@ impl<'a> RuleInCorpus<'a> {
         similar
     }
 
-    /// Exclusions of the `neighbours` most similar rules that this rule lacks,
-    /// ranked by the summed similarity of the rules making them.
+    /// Exclusions this rule lacks, ranked by the evidence for them: the
+    /// summed similarity of the `neighbours` most similar rules making them,
+    /// then how often they go with the rule's positive tests anywhere, then
+    /// how common they are under the logsource.
     pub fn suggest_exclusions(&self, neighbours: usize) -> Vec<ExclusionSuggestion> {
         let data = self.data();
         let tables = self.index.tables();
@@ -207,6 +209,36 @@ impl<'a> RuleInCorpus<'a> {
                 let entry = by_exclusion.entry(exclusion).or_default();
                 entry.0 += similarity(similar);
                 entry.1.push(similar.rule);
+            }
+        }
+        let indicators: BTreeMap<u32, usize> = self
+            .positive
+            .iter()
+            .filter_map(|k| indicator_position(data, k))
+            .map(|i| (i, data.indicators[i as usize].rules.len()))
+            .collect();
+        let logsource_rules = self
+            .logsource_position
+            .map_or(0, |p| data.logsources[p as usize].rules.to_native());
+        for (position, exclusion) in data.exclusions.iter().enumerate() {
+            let together: f64 = exclusion
+                .per_indicator
+                .iter()
+                .filter_map(|c| {
+                    let reach = indicators.get(&c.key.to_native())?;
+                    Some(f64::from(c.rules.to_native()) / *reach as f64)
+                })
+                .sum();
+            let common = exclusion
+                .per_logsource
+                .iter()
+                .find(|c| Some(c.key.to_native()) == self.logsource_position)
+                .map_or(0.0, |c| {
+                    f64::from(c.rules.to_native()) / f64::from(logsource_rules.max(1))
+                });
+            let evidence = COOCCURRENCE_WEIGHT * together + LOGSOURCE_WEIGHT * common;
+            if evidence > 0.0 {
+                by_exclusion.entry(position as u32).or_default().0 += evidence;
             }
         }
         let own_exclusions: BTreeSet<u32> = self
@@ -235,6 +267,49 @@ impl<'a> RuleInCorpus<'a> {
         suggestions
     }
 
+    /// The logsource's fields as completion would offer the one for `field`
+    /// once the rule's other tests are written: fields of the corpus rules
+    /// sharing one of those tests first, then by use under the logsource;
+    /// fields the rule already tests are left out.
+    pub fn rank_fields(&self, field: &str) -> Vec<&'a str> {
+        let Some(logsource) = self.logsource_position else {
+            return Vec::new();
+        };
+        let data = self.data();
+        let tables = self.index.tables();
+        let typed: BTreeSet<&str> = self.positive.iter().map(|k| k.field.as_str()).collect();
+        let mut neighbours: BTreeSet<u32> = BTreeSet::new();
+        for key in self.positive.iter().filter(|k| k.field != field) {
+            neighbours.extend(
+                self.indicator_rules(key)
+                    .into_iter()
+                    .filter(|&r| data.rules[r as usize].logsource.to_native() == logsource),
+            );
+        }
+        let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
+        for rule in neighbours {
+            let fields: BTreeSet<u32> = tables.indicators[rule as usize]
+                .iter()
+                .map(|&i| data.indicators[i as usize].field.to_native())
+                .collect();
+            for f in fields {
+                *votes.entry(f).or_default() += 1;
+            }
+        }
+        // `fields` is already most used first; a stable sort keeps that order among equal votes.
+        let mut ranked: Vec<(usize, &'a str)> = data.logsources[logsource as usize]
+            .fields
+            .iter()
+            .map(|c| {
+                let key = c.key.to_native();
+                (votes.get(&key).copied().unwrap_or(0), data.fields[key as usize].name.as_str())
+            })
+            .filter(|(_, name)| *name == field || !typed.contains(name))
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0));
+        ranked.into_iter().map(|(_, name)| name).collect()
+    }
+
     /// `title` (vendor, author) of a corpus rule, for messages.
     pub fn describe(&self, rule: u32) -> String {
         let data = self.data();
@@ -247,6 +322,11 @@ impl<'a> RuleInCorpus<'a> {
         }
     }
 }
+
+/// Weight of an exclusion going with the rule's tests in any logsource.
+const COOCCURRENCE_WEIGHT: f64 = 0.1;
+/// Weight of an exclusion's share of the logsource's rules.
+const LOGSOURCE_WEIGHT: f64 = 1.0;
 
 /// How much a similar rule counts: shared tests, more when it shares a technique.
 pub fn similarity(similar: &Similar) -> f64 {
