@@ -105,7 +105,9 @@ impl<'a> RuleInCorpus<'a> {
         let data = self.data();
         self.own
             .iter()
-            .filter(|&&r| Some(data.rules[r as usize].logsource.to_native()) == self.logsource_position)
+            .filter(|&&r| {
+                Some(data.rules[r as usize].logsource.to_native()) == self.logsource_position
+            })
             .count() as u32
     }
 
@@ -123,7 +125,11 @@ impl<'a> RuleInCorpus<'a> {
 
     /// The reach at `percentile` among the tests of the rule's logsource.
     pub fn reach_percentile(&self, percentile: f64) -> Option<u32> {
-        let reaches = self.index.tables().reach_by_logsource.get(self.logsource_position? as usize)?;
+        let reaches = self
+            .index
+            .tables()
+            .reach_by_logsource
+            .get(self.logsource_position? as usize)?;
         let last = reaches.len().checked_sub(1)?;
         let rank = ((percentile / 100.0) * last as f64).round() as usize;
         reaches.get(rank.min(last)).copied()
@@ -155,10 +161,10 @@ impl<'a> RuleInCorpus<'a> {
     /// Does the rule share a technique with corpus rule `rule`?
     fn shares_technique(&self, rule: u32) -> bool {
         let data = self.data();
-        data.rules[rule as usize]
-            .techniques
-            .iter()
-            .any(|t| self.techniques.contains(data.techniques[t.to_native() as usize].id.as_str()))
+        data.rules[rule as usize].techniques.iter().any(|t| {
+            self.techniques
+                .contains(data.techniques[t.to_native() as usize].id.as_str())
+        })
     }
 
     /// Rules under the same logsource sharing positive tests, most similar first.
@@ -302,12 +308,29 @@ impl<'a> RuleInCorpus<'a> {
             .iter()
             .map(|c| {
                 let key = c.key.to_native();
-                (votes.get(&key).copied().unwrap_or(0), data.fields[key as usize].name.as_str())
+                (
+                    votes.get(&key).copied().unwrap_or(0),
+                    data.fields[key as usize].name.as_str(),
+                )
             })
             .filter(|(_, name)| *name == field || !typed.contains(name))
             .collect();
-        ranked.sort_by(|a, b| b.0.cmp(&a.0));
+        ranked.sort_by_key(|&(votes, _)| std::cmp::Reverse(votes));
         ranked.into_iter().map(|(_, name)| name).collect()
+    }
+
+    /// Other rules under the rule's logsource making exclusion `position`.
+    pub fn exclusion_rules_in_logsource(&self, position: u32) -> usize {
+        let data = self.data();
+        data.exclusions[position as usize]
+            .rules
+            .iter()
+            .map(|r| r.to_native())
+            .filter(|&r| {
+                !self.is_own(r)
+                    && Some(data.rules[r as usize].logsource.to_native()) == self.logsource_position
+            })
+            .count()
     }
 
     /// `title` (vendor, author) of a corpus rule, for messages.

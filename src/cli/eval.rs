@@ -71,7 +71,12 @@ pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) 
     let known: BTreeSet<(&str, &str)> = data
         .exclusions
         .iter()
-        .map(|e| (data.fields[e.field.to_native() as usize].name.as_str(), e.value.as_str()))
+        .map(|e| {
+            (
+                data.fields[e.field.to_native() as usize].name.as_str(),
+                e.value.as_str(),
+            )
+        })
         .collect();
     for test in tests {
         let mut in_corpus = RuleInCorpus::new(index, test.rule);
@@ -86,8 +91,10 @@ pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) 
             .take(10)
             .collect();
         // Judged on (field, value), as authors write them; the operator may differ.
-        let pairs: BTreeSet<(&str, &str)> =
-            truth.iter().map(|k| (k.field.as_str(), k.value.as_str())).collect();
+        let pairs: BTreeSet<(&str, &str)> = truth
+            .iter()
+            .map(|k| (k.field.as_str(), k.value.as_str()))
+            .collect();
         let hits = |k: usize| {
             let found: BTreeSet<(&str, &str)> = ranked
                 .iter()
@@ -145,7 +152,12 @@ pub fn score_fields(index: &Index, tests: &[TestRule]) -> FieldScore {
             if ranked.iter().take(5).any(|f| *f == field) {
                 score.top5 += 1;
             }
-            if in_corpus.rank_fields(field).iter().take(5).any(|f| *f == field) {
+            if in_corpus
+                .rank_fields(field)
+                .iter()
+                .take(5)
+                .any(|f| *f == field)
+            {
                 score.top5_in_context += 1;
             }
         }
@@ -154,7 +166,10 @@ pub fn score_fields(index: &Index, tests: &[TestRule]) -> FieldScore {
 }
 
 /// Share of rules SL801 flags, per group (`level:high`, `folder:rules-threat-hunting`).
-pub fn noise(index: &Index, rules: &[(&CorpusRule, &RuleFile)]) -> BTreeMap<String, (usize, usize)> {
+pub fn noise(
+    index: &Index,
+    rules: &[(&CorpusRule, &RuleFile)],
+) -> BTreeMap<String, (usize, usize)> {
     let settings = Settings {
         select: vec!["SL801".into()],
         ..Settings::default()
@@ -165,7 +180,10 @@ pub fn noise(index: &Index, rules: &[(&CorpusRule, &RuleFile)]) -> BTreeMap<Stri
             .iter()
             .any(|d| d.code == "SL801" && d.severity >= Severity::Warning);
         let folder = corpus.path.split('/').nth(1).unwrap_or("").to_string();
-        for group in [format!("level:{}", corpus.level), format!("folder:{folder}")] {
+        for group in [
+            format!("level:{}", corpus.level),
+            format!("folder:{folder}"),
+        ] {
             let entry = groups.entry(group).or_default();
             entry.0 += usize::from(flagged);
             entry.1 += 1;
@@ -182,8 +200,8 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
         until: Some(args.until.clone()),
         ..BuildOptions::default()
     };
-    let held_out = Index::from_bytes(&encode(&build_index(&rules, &options)))
-        .map_err(|e| e.to_string())?;
+    let held_out =
+        Index::from_bytes(&encode(&build_index(&rules, &options))).map_err(|e| e.to_string())?;
     let mut files: BTreeMap<&str, RuleFile> = BTreeMap::new();
     for rule in &rules {
         if !files.contains_key(rule.path.as_str()) {
@@ -201,7 +219,11 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
     let tests: Vec<TestRule> = rules
         .iter()
         .filter(|r| r.date.as_str() >= args.until.as_str())
-        .filter_map(|corpus| Some(TestRule { rule: parsed(corpus)? }))
+        .filter_map(|corpus| {
+            Some(TestRule {
+                rule: parsed(corpus)?,
+            })
+        })
         .collect();
     let settings = Settings::default();
     let exclusions = score_exclusions(&held_out, &tests, &settings);
@@ -243,7 +265,10 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
     );
     out += "noise (SL801 on the full index), flagged / rules:\n";
     for (group, (flagged, total)) in &noise {
-        out += &format!("  {group:32} {flagged:5} / {total:5}  {:.3}\n", ratio(*flagged, *total));
+        out += &format!(
+            "  {group:32} {flagged:5} / {total:5}  {:.3}\n",
+            ratio(*flagged, *total)
+        );
     }
     out += &format!("\n{:.1?}\n", started.elapsed());
     print!("{out}");

@@ -15,7 +15,8 @@ use rayon::prelude::*;
 use super::predicate::{Operator, Polarity, Predicate};
 use super::rule::{CorpusRule, LogSourceKey, Vendor};
 use crate::rule::{
-    Condition, Detection, FieldItem, Modifier, OfTarget, Rule, RuleFile, RuleKind, SelectionBody, ValueKind,
+    Condition, Detection, FieldItem, Modifier, OfTarget, Rule, RuleFile, RuleKind, SelectionBody,
+    ValueKind,
 };
 
 /// The SigmaHQ folders that hold active rules (`deprecated/` is left out).

@@ -3,13 +3,15 @@ use crate::checks::util::edit_distance;
 use crate::checks::{Context, Diagnostic};
 use crate::corpus::rule::Vendor;
 use crate::index::normalize::NORMALIZER;
+use crate::index::query::field_position;
 
 crate::check! {
     /// ## What it does
-    /// Reports a field that no corpus rule tests under the rule's logsource,
-    /// with the closest field names the corpus does use there. Only
-    /// logsources with at least `thresholds.corpus-min-rules` corpus rules
-    /// are judged.
+    /// Reports a field that no corpus rule tests under the rule's logsource
+    /// although rules of other logsources do (at least a quarter of
+    /// `thresholds.corpus-min-rules`), with the closest field names the
+    /// corpus uses there. Only logsources with at least
+    /// `thresholds.corpus-min-rules` corpus rules are judged.
     ///
     /// ## Why is this bad?
     /// A field the log source does not have never matches: the selection is
@@ -48,6 +50,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if logsource.rules.to_native().saturating_sub(own) < ctx.settings.thresholds.corpus_min_rules {
         return;
     }
+    let min_elsewhere = (ctx.settings.thresholds.corpus_min_rules / 4).max(1);
     let known: Vec<(&str, u32)> = logsource
         .fields
         .iter()
@@ -66,25 +69,37 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let seen = known
             .iter()
             .any(|&(name, rules)| name.eq_ignore_ascii_case(&canonical) && rules > own);
-        if seen {
+        // A field rare everywhere is just rare; one common elsewhere is misplaced.
+        let elsewhere = field_position(data, &canonical)
+            .map_or(0, |f| data.fields[f as usize].rules.to_native());
+        if seen || elsewhere < min_elsewhere {
             continue;
         }
         let mut closest: Vec<(usize, &str)> = known
             .iter()
+            .filter(|(name, _)| !name.eq_ignore_ascii_case(&canonical))
             .map(|&(name, _)| {
                 let distance = edit_distance(&canonical.to_lowercase(), &name.to_lowercase());
                 (distance, name)
             })
             .collect();
         closest.sort();
-        let names: Vec<String> = closest.iter().take(3).map(|(_, n)| format!("`{n}`")).collect();
+        let names: Vec<String> = closest
+            .iter()
+            .take(3)
+            .map(|(_, n)| format!("`{n}`"))
+            .collect();
         out.push(Diagnostic::new(
             &CHECK,
             item.field.range,
             format!(
-                "no corpus rule tests `{}` under `{}` ({} rules); closest fields there: {}",
+                "no corpus rule tests `{}` under `{}` ({} rules), though {elsewhere} rules \
+                 elsewhere do; closest fields there: {}",
                 item.field.value,
-                ctx.rule.logsource.as_ref().map_or(String::new(), |l| l.key()),
+                ctx.rule
+                    .logsource
+                    .as_ref()
+                    .map_or(String::new(), |l| l.key()),
                 logsource.rules.to_native(),
                 names.join(", ")
             ),

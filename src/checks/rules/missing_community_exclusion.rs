@@ -64,13 +64,20 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .take(2)
             .map(|&r| in_corpus.describe(r))
             .collect();
-        let message = format!(
-            "{} of the {} most similar corpus rules exclude `{field}: {value}` (e.g. {}); \
-             consider a filter",
-            suggestion.rules.len(),
-            thresholds.exclusion_neighbours,
-            examples.join(", ")
-        );
+        let evidence = if examples.is_empty() {
+            format!(
+                "{} corpus rules under this logsource exclude it, or rules sharing its tests do",
+                in_corpus.exclusion_rules_in_logsource(suggestion.exclusion)
+            )
+        } else {
+            format!(
+                "{} of the {} most similar corpus rules exclude it, e.g. {}",
+                suggestion.rules.len(),
+                thresholds.exclusion_neighbours,
+                examples.join(", ")
+            )
+        };
+        let message = format!("consider excluding `{field}: {value}`: {evidence}");
         let mut diagnostic = Diagnostic::new(&CHECK, condition.text.range, message);
         if !strong {
             diagnostic.severity = Severity::Hint;
@@ -147,10 +154,19 @@ fn excludes_pattern(condition: &Condition, pattern: &str) -> bool {
 
 /// `filter_main_msiexec_exe` from the excluded value's last path part.
 fn unique_name(detection: &Detection, kind: &str, value: &str) -> String {
-    let last_part = value.rsplit(['\\', '/']).find(|p| !p.is_empty()).unwrap_or("");
+    let last_part = value
+        .rsplit(['\\', '/'])
+        .find(|p| !p.is_empty())
+        .unwrap_or("");
     let mut slug: String = last_part
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     slug = slug.trim_matches('_').chars().take(30).collect();
     if slug.is_empty() {
@@ -158,7 +174,13 @@ fn unique_name(detection: &Detection, kind: &str, value: &str) -> String {
     }
     let base = format!("filter_{kind}_{slug}");
     (1..)
-        .map(|n| if n == 1 { base.clone() } else { format!("{base}_{n}") })
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}_{n}")
+            }
+        })
         .find(|name| detection.selection(name).is_none())
         .expect("some name is free")
 }

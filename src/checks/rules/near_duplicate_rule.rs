@@ -43,7 +43,11 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let path = &in_corpus.data().rules[closest.rule as usize].path;
-    let range = ctx.rule.title.as_ref().map_or_else(|| rule_start(ctx.rule), |t| t.range);
+    let range = ctx
+        .rule
+        .title
+        .as_ref()
+        .map_or_else(|| rule_start(ctx.rule), |t| t.range);
     out.push(Diagnostic::new(
         &CHECK,
         range,

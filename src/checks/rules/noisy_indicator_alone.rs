@@ -83,7 +83,10 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// The ways the condition can match, as the selections each needs
 /// (disjunctive form without the negated parts); `None` when too many.
-fn branches<'a>(condition: &Condition, detection: &'a Detection) -> Option<Vec<Vec<&'a Selection>>> {
+fn branches<'a>(
+    condition: &Condition,
+    detection: &'a Detection,
+) -> Option<Vec<Vec<&'a Selection>>> {
     let branches = match condition {
         Condition::Or(items, _) => {
             let mut all = Vec::new();
@@ -99,7 +102,9 @@ fn branches<'a>(condition: &Condition, detection: &'a Detection) -> Option<Vec<V
                 product = product
                     .iter()
                     .flat_map(|left| {
-                        options.iter().map(move |right| [left.clone(), right.clone()].concat())
+                        options
+                            .iter()
+                            .map(move |right| [left.clone(), right.clone()].concat())
                     })
                     .collect();
                 if product.len() > MAX_BRANCHES {
@@ -110,7 +115,9 @@ fn branches<'a>(condition: &Condition, detection: &'a Detection) -> Option<Vec<V
         }
         Condition::Not(..) => vec![Vec::new()],
         Condition::Ident(ident) => vec![detection.selection(&ident.name).into_iter().collect()],
-        Condition::Of { quantifier, target, .. } => {
+        Condition::Of {
+            quantifier, target, ..
+        } => {
             let selections: Vec<&Selection> = match target {
                 OfTarget::Them => detection
                     .selections
@@ -130,7 +137,11 @@ fn branches<'a>(condition: &Condition, detection: &'a Detection) -> Option<Vec<V
 
 /// The high-reach tests a selection can match on alone, if it can: one of
 /// its maps whose every item can match on a high-reach value.
-fn noisy_selection(in_corpus: &RuleInCorpus, selection: &Selection, high_reach: u32) -> Option<Vec<IndicatorKey>> {
+fn noisy_selection(
+    in_corpus: &RuleInCorpus,
+    selection: &Selection,
+    high_reach: u32,
+) -> Option<Vec<IndicatorKey>> {
     let SelectionBody::Maps { maps, .. } = &selection.body else {
         return None;
     };
@@ -193,6 +204,10 @@ fn describe(in_corpus: &RuleInCorpus, names: &[&str], keys: &[IndicatorKey]) -> 
         rules.len(),
         vendors.join(", "),
         in_corpus.reach_in_logsource(key),
-        if partners.is_empty() { "nothing else".to_string() } else { partners.join(", ") }
+        if partners.is_empty() {
+            "nothing else".to_string()
+        } else {
+            partners.join(", ")
+        }
     )
 }

@@ -7,10 +7,10 @@ use crate::index::query::indicator_position;
 
 crate::check! {
     /// ## What it does
-    /// Suggests an ATT&CK tag when most of the rule's positive tests (at
-    /// least two) are, in most corpus rules using them, tagged with a
-    /// technique the rule lacks. Tests in fewer than
-    /// `thresholds.corpus-min-rules` rules do not vote.
+    /// Suggests an ATT&CK tag when, for most of the rule's positive tests
+    /// (at least two), the technique most corpus rules using the test carry
+    /// (at least a quarter of them) is one the rule lacks. Tests in fewer
+    /// than `thresholds.corpus-min-rules` rules do not vote.
     ///
     /// ## Why is this bad?
     /// Coverage maps and alert triage read the tags; a missing technique
@@ -28,6 +28,9 @@ crate::check! {
     runner: Rule(run),
 }
 
+/// The share of a test's rules its top technique needs to speak for it.
+const MIN_SHARE: f64 = 0.25;
+
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(index) = ctx.index else { return };
     let in_corpus = RuleInCorpus::new(index, ctx.rule);
@@ -36,33 +39,46 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut voters = 0;
     let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
     for key in &in_corpus.positive {
-        let Some(position) = indicator_position(data, key) else { continue };
+        let Some(position) = indicator_position(data, key) else {
+            continue;
+        };
         let reach = in_corpus.indicator_rules(key).len();
         if reach < min_rules {
             continue;
         }
         voters += 1;
-        for count in data.indicators[position as usize].per_technique.iter() {
-            if count.rules.to_native() as usize * 2 > reach {
-                *votes.entry(count.key.to_native()).or_default() += 1;
-            }
+        let top = data.indicators[position as usize]
+            .per_technique
+            .iter()
+            .max_by_key(|c| (c.rules.to_native(), std::cmp::Reverse(c.key.to_native())));
+        if let Some(top) = top.filter(|c| c.rules.to_native() as f64 >= MIN_SHARE * reach as f64) {
+            *votes.entry(top.key.to_native()).or_default() += 1;
         }
     }
     if voters < 2 {
         return;
     }
-    let range = ctx.rule.tags.first().map_or_else(|| rule_start(ctx.rule), |t| t.range);
+    let range = ctx
+        .rule
+        .tags
+        .first()
+        .map_or_else(|| rule_start(ctx.rule), |t| t.range);
     for (technique, count) in votes {
         let record = &data.techniques[technique as usize];
-        if count * 2 <= voters || in_corpus.techniques.contains(record.id.as_str()) {
+        // A tag for the technique or one of its sub-techniques is enough.
+        let tagged = in_corpus
+            .techniques
+            .iter()
+            .any(|t| t.starts_with(record.id.as_str()));
+        if count * 2 <= voters || tagged {
             continue;
         }
         out.push(Diagnostic::new(
             &CHECK,
             range,
             format!(
-                "{count} of this rule's {voters} widely used tests are mostly tagged {} ({}) in \
-                 the corpus: consider `attack.{}`",
+                "for {count} of this rule's {voters} widely used tests, corpus rules most often \
+                 carry {} ({}): consider `attack.{}`",
                 record.id,
                 record.name,
                 record.id.to_lowercase()

@@ -7,7 +7,7 @@ crate::check! {
     /// ## What it does
     /// Reports an ATT&CK technique tag that none of the rule's similar corpus
     /// rules (same logsource, shared positive tests; at least
-    /// `thresholds.corpus-min-rules` / 4 of them) carry.
+    /// `thresholds.corpus-min-rules` / 2 of them) carry.
     ///
     /// ## Why is this bad?
     /// An unusual tag is often a typo in the id or a copy-paste from another
@@ -33,11 +33,13 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let in_corpus = RuleInCorpus::new(index, ctx.rule);
     let data = in_corpus.data();
     let similar: Vec<_> = in_corpus.similar().into_iter().take(NEIGHBOURS).collect();
-    if similar.len() < (ctx.settings.thresholds.corpus_min_rules / 4).max(1) as usize {
+    if similar.len() < (ctx.settings.thresholds.corpus_min_rules / 2).max(1) as usize {
         return;
     }
     for tag in &ctx.rule.tags {
-        let Some(id) = technique_id(&tag.value) else { continue };
+        let Some(id) = technique_id(&tag.value) else {
+            continue;
+        };
         let id = technique(&id);
         let carried = similar.iter().any(|s| {
             data.rules[s.rule as usize]
@@ -49,7 +51,10 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(
                 &CHECK,
                 tag.range,
-                format!("none of the {} most similar corpus rules is tagged {id}", similar.len()),
+                format!(
+                    "none of the {} most similar corpus rules is tagged {id}",
+                    similar.len()
+                ),
             ));
         }
     }
