@@ -180,9 +180,20 @@ fn enabled(settings: &Settings, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnos
     diagnostics
 }
 
-/// Applies non-overlapping fix edits to `text`, last first. Returns the new
-/// text and how many fixes were applied.
+/// Applies the safe fixes (of checks marked `fixable`) to `text`; other
+/// fixes are code actions for an editor. Returns the new text and how many
+/// fixes were applied.
 pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic]) -> (String, usize) {
+    let safe: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| checks::registry::by_code(d.code).is_some_and(|c| c.fixable))
+        .cloned()
+        .collect();
+    apply_fixes_unchecked(text, &safe)
+}
+
+/// Applies non-overlapping fix edits to `text`, last first, whatever their check.
+pub fn apply_fixes_unchecked(text: &str, diagnostics: &[Diagnostic]) -> (String, usize) {
     let mut edits: Vec<&Edit> = Vec::new();
     let mut applied = 0;
     let valid = |edit: &Edit| {

@@ -34,7 +34,8 @@ crate::check! {
     code: "SL802",
     name: "missing-community-exclusion",
     severity: Info,
-    fixable: true,
+    // The edit is a code action, not a safe fix: a filter changes what matches.
+    fixable: false,
     runner: Rule(run),
 }
 
@@ -183,4 +184,45 @@ fn unique_name(detection: &Detection, kind: &str, value: &str) -> String {
         })
         .find(|name| detection.selection(name).is_none())
         .expect("some name is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::predicate::Operator;
+    use crate::index::normalize::IndicatorKey;
+    use crate::rule::RuleFile;
+
+    #[test]
+    fn fix_adds_a_filter_and_keeps_the_condition_valid() {
+        let text = "title: t\nlogsource:\n    category: process_creation\ndetection:\n    \
+                    a:\n        Image|endswith: '\\x.exe'\n    b:\n        CommandLine: y\n    \
+                    condition: a or b\n";
+        let file = RuleFile::parse(text);
+        let detection = file.rules[0].detection.as_ref().unwrap();
+        let suggestion = ExclusionSuggestion {
+            exclusion: 0,
+            key: IndicatorKey {
+                field: "ParentImage".into(),
+                op: Operator::EndsWith,
+                value: "\\msiexec.exe".into(),
+            },
+            rules: vec![],
+            score: 1.0,
+        };
+        let fix = filter_fix(text, detection, &suggestion, "main").unwrap();
+        let diagnostic = Diagnostic::new(&CHECK, TextRange::empty(0), "").with_fix(fix);
+        let (fixed, _) = crate::lint::apply_fixes_unchecked(text, &[diagnostic]);
+        assert!(fixed.contains(
+            "    filter_main_msiexec_exe:\n        ParentImage|endswith: '\\msiexec.exe'\n"
+        ));
+        let parsed = RuleFile::parse(fixed.as_str());
+        let detection = parsed.rules[0].detection.as_ref().unwrap();
+        assert_eq!(
+            detection.conditions[0].text.value,
+            "(a or b) and not 1 of filter_main_*"
+        );
+        assert!(detection.conditions[0].parsed.is_ok());
+        assert!(detection.selection("filter_main_msiexec_exe").is_some());
+    }
 }
