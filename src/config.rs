@@ -57,6 +57,21 @@ pub struct Thresholds {
     pub title_max_length: usize,
     pub description_min_length: usize,
     pub filename_max_length: usize,
+    /// SL801: a test is high-reach at or above this percentile of reach
+    /// among the tests of its logsource...
+    pub noisy_indicator_percentile: f64,
+    /// ...and in at least this many corpus rules.
+    pub noisy_indicator_min_rules: u32,
+    /// SL802: how many similar rules exclusions are collected from.
+    pub exclusion_neighbours: usize,
+    /// SL802: suggestions shown, and how many similar rules make a strong one.
+    pub exclusion_suggestions: usize,
+    pub exclusion_strong_rules: usize,
+    /// SL803: Jaccard similarity of positive tests that makes a near duplicate.
+    pub near_duplicate_jaccard: f64,
+    /// SL804/SL805/SL806: corpus rules a logsource or technique needs before
+    /// its absence means something.
+    pub corpus_min_rules: u32,
 }
 
 impl Default for Thresholds {
@@ -65,6 +80,13 @@ impl Default for Thresholds {
             title_max_length: 110,
             description_min_length: 16,
             filename_max_length: 110,
+            noisy_indicator_percentile: 99.0,
+            noisy_indicator_min_rules: 20,
+            exclusion_neighbours: 20,
+            exclusion_suggestions: 5,
+            exclusion_strong_rules: 3,
+            near_duplicate_jaccard: 0.8,
+            corpus_min_rules: 20,
         }
     }
 }

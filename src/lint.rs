@@ -139,7 +139,7 @@ fn lint_input(input: Input, settings: &Settings) -> Linted {
     };
     let is_rule = file.is_sigma();
     let diagnostics = if is_rule {
-        checks::lint_file(&file, Some(&input.path), settings)
+        checks::lint_file(&file, Some(&input.path), settings, corpus_index())
     } else if input.explicit {
         enabled(
             settings,
@@ -168,15 +168,32 @@ fn unreadable(input: Input, message: String) -> Linted {
     }
 }
 
+/// The embedded corpus index for the SL8xx checks; without a valid one they
+/// stay silent rather than failing the lint.
+fn corpus_index() -> Option<&'static crate::index::Index> {
+    crate::index::Index::embedded().ok()
+}
+
 /// Input findings obey select/ignore like every other finding.
 fn enabled(settings: &Settings, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diagnostics.retain(|d| settings.is_enabled(d.code, None));
     diagnostics
 }
 
-/// Applies non-overlapping fix edits to `text`, last first. Returns the new
-/// text and how many fixes were applied.
+/// Applies the safe fixes (of checks marked `fixable`) to `text`; other
+/// fixes are code actions for an editor. Returns the new text and how many
+/// fixes were applied.
 pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic]) -> (String, usize) {
+    let safe: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.safe_fix().is_some())
+        .cloned()
+        .collect();
+    apply_fixes_unchecked(text, &safe)
+}
+
+/// Applies non-overlapping fix edits to `text`, last first, whatever their check.
+pub fn apply_fixes_unchecked(text: &str, diagnostics: &[Diagnostic]) -> (String, usize) {
     let mut edits: Vec<&Edit> = Vec::new();
     let mut applied = 0;
     let valid = |edit: &Edit| {
@@ -218,7 +235,7 @@ pub fn fix_text(text: &str, path: &Path, settings: &Settings) -> (String, usize)
     let mut total = 0;
     for _ in 0..4 {
         let file = RuleFile::parse(current.clone());
-        let diagnostics = checks::lint_file(&file, Some(path), settings);
+        let diagnostics = checks::lint_file(&file, Some(path), settings, corpus_index());
         let (next, applied) = apply_fixes(&current, &diagnostics);
         if applied == 0 {
             break;

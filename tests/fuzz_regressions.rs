@@ -15,7 +15,7 @@ fn former_crashes_stay_fixed() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         let text = invalid_input::decode(bytes).unwrap_or_else(|(lossy, _)| lossy);
         let file = RuleFile::parse(text);
-        let diagnostics = checks::lint_file(&file, None, &Settings::default());
+        let diagnostics = checks::lint_file(&file, None, &Settings::default(), None);
         for diagnostic in &diagnostics {
             assert!(
                 diagnostic.range.end as usize <= file.text.len(),

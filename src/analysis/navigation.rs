@@ -380,7 +380,7 @@ level: high
         let (file, offset) = at(needle);
         let shown = match rename(&file, offset, new_name) {
             Ok(edits) => {
-                let (text, _) = crate::lint::apply_fixes(
+                let (text, _) = crate::lint::apply_fixes_unchecked(
                     &file.text,
                     &[crate::checks::Diagnostic {
                         code: "test",

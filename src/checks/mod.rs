@@ -6,6 +6,7 @@
 //! `sigmalens rule CODE` prints. The runner applies the configuration
 //! (select/ignore, severity overrides, inline `# sigmalens: disable=` comments).
 
+pub mod corpus;
 pub mod registry;
 pub mod rules;
 mod suppress;
@@ -117,6 +118,14 @@ impl Diagnostic {
         }
     }
 
+    /// The fix, when its check promises fixes are safe to apply unattended
+    /// (`lint --fix`); other fixes are editor code actions only.
+    pub fn safe_fix(&self) -> Option<&Fix> {
+        self.fix
+            .as_ref()
+            .filter(|_| registry::by_code(self.code).is_some_and(|c| c.fixable))
+    }
+
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
         self.fix = Some(fix);
         self
@@ -137,6 +146,8 @@ pub struct Context<'a> {
     pub rule: &'a Rule,
     pub settings: &'a Settings,
     pub path: Option<&'a Path>,
+    /// The corpus index for the SL8xx checks; `None` turns them off.
+    pub index: Option<&'a crate::index::Index>,
 }
 
 impl Context<'_> {
@@ -224,8 +235,21 @@ macro_rules! check {
     (@profile $profile:ident) => { $crate::checks::Profile::$profile };
 }
 
-/// Lints one parsed file with the per-file and per-rule checks.
-pub fn lint_file(file: &RuleFile, path: Option<&Path>, settings: &Settings) -> Vec<Diagnostic> {
+/// Rules larger than this skip the corpus checks: no published rule comes
+/// near it, and comparing a generated megabyte against the corpus on every
+/// keystroke would stall the editor.
+pub const CORPUS_CHECK_MAX_BYTES: usize = 256 * 1024;
+
+/// Lints one parsed file with the per-file and per-rule checks; the corpus
+/// checks (SL8xx) run only with an `index`, on files up to
+/// [`CORPUS_CHECK_MAX_BYTES`].
+pub fn lint_file(
+    file: &RuleFile,
+    path: Option<&Path>,
+    settings: &Settings,
+    index: Option<&crate::index::Index>,
+) -> Vec<Diagnostic> {
+    let index = index.filter(|_| file.text.len() <= CORPUS_CHECK_MAX_BYTES);
     let mut out = Vec::new();
     for check in registry::enabled(settings, path) {
         match check.runner {
@@ -237,6 +261,7 @@ pub fn lint_file(file: &RuleFile, path: Option<&Path>, settings: &Settings) -> V
                         rule,
                         settings,
                         path,
+                        index,
                     };
                     run(&ctx, &mut out);
                 }

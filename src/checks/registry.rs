@@ -81,6 +81,12 @@ pub static CHECKS: &[&Check] = &[
     &rules::filename_too_long::CHECK,
     &rules::filename_prefix::CHECK,
     &rules::filter_naming::CHECK,
+    &rules::noisy_indicator_alone::CHECK,
+    &rules::missing_community_exclusion::CHECK,
+    &rules::near_duplicate_rule::CHECK,
+    &rules::suggested_attack_tag::CHECK,
+    &rules::unusual_attack_tag::CHECK,
+    &rules::field_not_seen_for_logsource::CHECK,
 ];
 
 pub fn by_code(code: &str) -> Option<&'static Check> {

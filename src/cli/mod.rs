@@ -1,5 +1,6 @@
 //! The `sigmalens` command line.
 
+mod eval;
 pub mod index;
 mod lint;
 mod rule;
@@ -39,6 +40,8 @@ enum Command {
     Reach(index::ReachArgs),
     /// How the corpus uses a field: logsources, operators, aliases, top values.
     Field(index::FieldArgs),
+    /// Measure the corpus checks against SigmaHQ rules newer than the index.
+    Eval(eval::EvalArgs),
     /// Run the language server over stdio.
     Server(server::ServerArgs),
 }
@@ -74,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Technique(args) => index::technique(&args).map(print_ok),
         Command::Reach(args) => index::reach(&args).map(print_ok),
         Command::Field(args) => index::field(&args).map(print_ok),
+        Command::Eval(args) => eval::run(args),
         Command::Server(args) => server::run(args),
     };
     match result {

@@ -14,7 +14,8 @@ use super::files::{collect_files, read_files};
 use super::predicate::{Operator, Polarity, Predicate};
 use super::rule::{CorpusRule, LogSourceKey, Vendor};
 use crate::rule::{
-    Condition, Detection, Modifier, OfTarget, Rule, RuleFile, RuleKind, SelectionBody, ValueKind,
+    Condition, Detection, FieldItem, Modifier, OfTarget, Rule, RuleFile, RuleKind, SelectionBody,
+    ValueKind,
 };
 
 /// The SigmaHQ folders that hold active rules (`deprecated/` is left out).
@@ -51,7 +52,8 @@ pub fn read_file(path: &str, text: &str) -> Vec<CorpusRule> {
         .collect()
 }
 
-fn corpus_rule(path: &str, rule: &Rule) -> CorpusRule {
+/// One parsed rule as the index reads it (`path` relative to the corpus root).
+pub fn corpus_rule(path: &str, rule: &Rule) -> CorpusRule {
     let text = |field: &Option<crate::rule::SpannedStr>| {
         field
             .as_ref()
@@ -148,25 +150,7 @@ fn add_detection(detection: &Detection, rule: &mut CorpusRule) {
                             rule.keyword_values += item.values.len();
                             continue;
                         }
-                        let Ok(modifiers) = item
-                            .modifiers
-                            .iter()
-                            .map(|m| m.value.clone())
-                            .collect::<Result<Vec<_>, _>>()
-                        else {
-                            rule.skipped.push("sigma:unknown-modifier".into());
-                            continue;
-                        };
-                        let values: Vec<SigmaValue> = item
-                            .values
-                            .iter()
-                            .filter_map(|v| match v.kind {
-                                ValueKind::Null => Some(SigmaValue::Null),
-                                ValueKind::Invalid(_) => None,
-                                _ => Some(SigmaValue::Text(&v.text)),
-                            })
-                            .collect();
-                        match field_predicates(&item.field.value, &modifiers, &values, polarity) {
+                        match item_predicates(item, polarity) {
                             Ok(predicates) => rule.predicates.extend(predicates),
                             Err(skipped) => rule.skipped.push(skipped),
                         }
@@ -176,6 +160,27 @@ fn add_detection(detection: &Detection, rule: &mut CorpusRule) {
             }
         }
     }
+}
+
+/// The predicates of one field item (`field|modifiers: values`); errs with
+/// the name of what the index does not model.
+pub fn item_predicates(item: &FieldItem, polarity: Polarity) -> Result<Vec<Predicate>, String> {
+    let modifiers = item
+        .modifiers
+        .iter()
+        .map(|m| m.value.clone())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| "sigma:unknown-modifier".to_string())?;
+    let values: Vec<SigmaValue> = item
+        .values
+        .iter()
+        .filter_map(|v| match v.kind {
+            ValueKind::Null => Some(SigmaValue::Null),
+            ValueKind::Invalid(_) => None,
+            _ => Some(SigmaValue::Text(&v.text)),
+        })
+        .collect();
+    field_predicates(&item.field.value, &modifiers, &values, polarity)
 }
 
 /// Top-level conjuncts: a negated one is an exclusion, the rest is positive.

@@ -13,5 +13,6 @@ pub mod provenance;
 pub mod query;
 pub mod render;
 pub mod store;
+pub mod tables;
 
 pub use store::{Index, IndexError};

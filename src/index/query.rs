@@ -156,7 +156,7 @@ fn logsource_name(data: &ArchivedIndexData, position: u32) -> String {
     format!("{}/{}/{}", ls.category, ls.product, ls.service)
 }
 
-fn logsource_key(data: &ArchivedIndexData, position: u32) -> LogSourceKey {
+pub fn logsource_key(data: &ArchivedIndexData, position: u32) -> LogSourceKey {
     let ls = &data.logsources[position as usize];
     LogSourceKey {
         category: ls.category.to_string(),
@@ -348,7 +348,7 @@ pub fn parse_indicator(
         .ok_or_else(|| "no test to look up".into())
 }
 
-fn field_position(data: &ArchivedIndexData, name: &str) -> Option<u32> {
+pub fn field_position(data: &ArchivedIndexData, name: &str) -> Option<u32> {
     let exact = data.fields.binary_search_by(|f| f.name.as_str().cmp(name));
     let found = exact.ok().or_else(|| {
         data.fields
@@ -356,6 +356,30 @@ fn field_position(data: &ArchivedIndexData, name: &str) -> Option<u32> {
             .position(|f| f.name.eq_ignore_ascii_case(name))
     })?;
     Some(found as u32)
+}
+
+/// The position of a positive test in `indicators`.
+pub fn indicator_position(data: &ArchivedIndexData, key: &IndicatorKey) -> Option<u32> {
+    let field = field_position(data, &key.field)?;
+    find_key(
+        &data.indicators,
+        |i| (i.field.to_native(), i.op, i.value.as_str()),
+        field,
+        key,
+    )
+    .map(|i| i as u32)
+}
+
+/// The position of a test in `exclusions`.
+pub fn exclusion_position(data: &ArchivedIndexData, key: &IndicatorKey) -> Option<u32> {
+    let field = field_position(data, &key.field)?;
+    find_key(
+        &data.exclusions,
+        |e| (e.field.to_native(), e.op, e.value.as_str()),
+        field,
+        key,
+    )
+    .map(|i| i as u32)
 }
 
 /// Finds a key among indicators or exclusions (both sorted by field, op, value).

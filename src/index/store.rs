@@ -3,12 +3,13 @@
 
 use std::fmt;
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use rkyv::rancor;
 use rkyv::util::AlignedVec;
 
 use super::model::{ArchivedIndexData, IndexData};
+use super::tables::RuleTables;
 
 pub const MAGIC: [u8; 8] = *b"SGLXIDX\0";
 /// Bump on any change to the model or the normalization rules.
@@ -46,6 +47,7 @@ impl std::error::Error for IndexError {}
 /// A validated index, read in place.
 pub struct Index {
     archive: AlignedVec,
+    tables: OnceLock<RuleTables>,
 }
 
 impl fmt::Debug for Index {
@@ -70,7 +72,10 @@ impl Index {
         archive.extend_from_slice(&file[HEADER_LEN..]);
         rkyv::access::<ArchivedIndexData, rancor::Error>(&archive)
             .map_err(|e| IndexError::Corrupt(e.to_string()))?;
-        Ok(Index { archive })
+        Ok(Index {
+            archive,
+            tables: OnceLock::new(),
+        })
     }
 
     pub fn load(path: &Path) -> Result<Index, IndexError> {
@@ -90,6 +95,13 @@ impl Index {
         // SAFETY: `from_bytes`, the only constructor, validated these bytes
         // with `rkyv::access`, and they are never changed afterwards.
         unsafe { rkyv::access_unchecked::<ArchivedIndexData>(&self.archive) }
+    }
+}
+
+impl Index {
+    /// Tests per rule, computed on first use.
+    pub fn tables(&self) -> &RuleTables {
+        self.tables.get_or_init(|| RuleTables::new(self.data()))
     }
 }
 

@@ -38,7 +38,7 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
     for report in reports {
         for diagnostic in &report.diagnostics {
             total += 1;
-            fixable += usize::from(diagnostic.fix.is_some());
+            fixable += usize::from(diagnostic.safe_fix().is_some());
             let (start, end) = report.locate(diagnostic.range);
             let _ = writeln!(
                 out,
@@ -58,7 +58,12 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
                 }
             }
             if let Some(fix) = &diagnostic.fix {
-                let _ = writeln!(out, "  {} {}", style.paint("1;32", "= fix:"), fix.title);
+                let label = if diagnostic.safe_fix().is_some() {
+                    "= fix:"
+                } else {
+                    "= suggestion:"
+                };
+                let _ = writeln!(out, "  {} {}", style.paint("1;32", label), fix.title);
             }
             out.push('\n');
         }
@@ -129,7 +134,7 @@ pub fn statistics(reports: &[FileReport]) -> String {
             .entry(diagnostic.code)
             .or_insert((0, diagnostic.severity, false));
         entry.0 += 1;
-        entry.2 |= diagnostic.fix.is_some();
+        entry.2 |= diagnostic.safe_fix().is_some();
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));

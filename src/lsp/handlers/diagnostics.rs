@@ -12,5 +12,5 @@ pub fn lint(file: &RuleFile, path: Option<&Path>, settings: &Settings) -> Vec<Di
     if !file.is_sigma() {
         return Vec::new();
     }
-    checks::lint_file(file, path, settings)
+    checks::lint_file(file, path, settings, crate::index::Index::embedded().ok())
 }

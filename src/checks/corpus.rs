@@ -1,0 +1,429 @@
+//! What the corpus index says about one rule: the shared analysis behind the
+//! SL8xx checks and `sigmalens eval`. Pure: the index comes in loaded.
+//!
+//! A rule is read exactly as the index reads corpus rules (same polarity
+//! rules, same normalized keys), so its tests meet the index's rows. A rule
+//! that is itself in the index (same id) is left out of its own statistics.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::corpus::predicate::{Operator, Polarity};
+use crate::corpus::rule::{LogSourceKey, Vendor};
+use crate::corpus::sigma::{corpus_rule, item_predicates};
+use crate::index::Index;
+use crate::index::model::{ArchivedIndexData, op_from_code};
+use crate::index::normalize::{IndicatorKey, NORMALIZER, technique};
+use crate::index::query::{exclusion_position, indicator_position};
+use crate::rule::{FieldItem, Rule};
+
+/// A corpus rule that shares positive tests with the linted one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Similar {
+    /// Position in the index's `rules`.
+    pub rule: u32,
+    pub shared: usize,
+    /// Shared tests over the union of both rules' positive tests.
+    pub jaccard: f64,
+    pub shares_technique: bool,
+}
+
+/// An exclusion similar rules make and the linted rule lacks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExclusionSuggestion {
+    /// Position in the index's `exclusions`.
+    pub exclusion: u32,
+    pub key: IndicatorKey,
+    /// The similar rules that make it, most similar first.
+    pub rules: Vec<u32>,
+    pub score: f64,
+}
+
+/// One rule seen through the corpus index.
+pub struct RuleInCorpus<'a> {
+    pub index: &'a Index,
+    pub logsource: LogSourceKey,
+    /// The logsource's position in the index, when the corpus knows it.
+    pub logsource_position: Option<u32>,
+    /// The rule's own entries in the index (same id), left out of every count.
+    own: Vec<u32>,
+    /// ATT&CK v19 ids.
+    pub techniques: BTreeSet<String>,
+    pub positive: BTreeSet<IndicatorKey>,
+    pub exclusion: BTreeSet<IndicatorKey>,
+}
+
+impl<'a> RuleInCorpus<'a> {
+    pub fn new(index: &'a Index, rule: &Rule) -> RuleInCorpus<'a> {
+        let read = corpus_rule("", rule);
+        let data = index.data();
+        let logsource_position = data
+            .logsources
+            .iter()
+            .position(|ls| {
+                ls.category == read.logsource.category
+                    && ls.product == read.logsource.product
+                    && ls.service == read.logsource.service
+            })
+            .map(|p| p as u32);
+        let own = index
+            .tables()
+            .by_id
+            .get(&read.id.to_lowercase())
+            .cloned()
+            .unwrap_or_default();
+        let mut positive = BTreeSet::new();
+        let mut exclusion = BTreeSet::new();
+        for predicate in read.predicates.iter().filter(|p| !p.field.is_empty()) {
+            let keys = NORMALIZER.keys(Vendor::Sigma, &read.logsource, predicate);
+            match predicate.polarity {
+                Polarity::Positive => positive.extend(keys),
+                Polarity::Exclusion => exclusion.extend(keys),
+                Polarity::Nested => {}
+            }
+        }
+        RuleInCorpus {
+            index,
+            logsource: read.logsource,
+            logsource_position,
+            own,
+            techniques: read.techniques.iter().map(|t| technique(t)).collect(),
+            positive,
+            exclusion,
+        }
+    }
+
+    pub fn data(&self) -> &'a ArchivedIndexData {
+        self.index.data()
+    }
+
+    pub fn is_own(&self, rule: u32) -> bool {
+        self.own.contains(&rule)
+    }
+
+    /// The rule's own index entries under its logsource.
+    pub fn own_in_logsource(&self) -> u32 {
+        let data = self.data();
+        self.own
+            .iter()
+            .filter(|&&r| {
+                Some(data.rules[r as usize].logsource.to_native()) == self.logsource_position
+            })
+            .count() as u32
+    }
+
+    /// How many other rules test `key` under the rule's logsource.
+    pub fn reach_in_logsource(&self, key: &IndicatorKey) -> u32 {
+        let Some(logsource) = self.logsource_position else {
+            return 0;
+        };
+        let data = self.data();
+        self.indicator_rules(key)
+            .iter()
+            .filter(|&&r| data.rules[r as usize].logsource.to_native() == logsource)
+            .count() as u32
+    }
+
+    /// The reach at `percentile` among the tests of the rule's logsource.
+    pub fn reach_percentile(&self, percentile: f64) -> Option<u32> {
+        let reaches = self
+            .index
+            .tables()
+            .reach_by_logsource
+            .get(self.logsource_position? as usize)?;
+        let last = reaches.len().checked_sub(1)?;
+        let rank = ((percentile / 100.0) * last as f64).round() as usize;
+        reaches.get(rank.min(last)).copied()
+    }
+
+    /// The normalized keys of one field item, read as a positive test.
+    pub fn item_keys(&self, item: &FieldItem) -> Option<Vec<IndicatorKey>> {
+        let predicates = item_predicates(item, Polarity::Positive).ok()?;
+        Some(
+            predicates
+                .iter()
+                .flat_map(|p| NORMALIZER.keys(Vendor::Sigma, &self.logsource, p))
+                .collect(),
+        )
+    }
+
+    /// Other rules testing `key` positively, under any logsource.
+    pub fn indicator_rules(&self, key: &IndicatorKey) -> Vec<u32> {
+        indicator_position(self.data(), key).map_or_else(Vec::new, |i| {
+            self.data().indicators[i as usize]
+                .rules
+                .iter()
+                .map(|r| r.to_native())
+                .filter(|&r| !self.is_own(r))
+                .collect()
+        })
+    }
+
+    /// Does the rule share a technique with corpus rule `rule`?
+    fn shares_technique(&self, rule: u32) -> bool {
+        let data = self.data();
+        data.rules[rule as usize].techniques.iter().any(|t| {
+            self.techniques
+                .contains(data.techniques[t.to_native() as usize].id.as_str())
+        })
+    }
+
+    /// Rules under the same logsource sharing positive tests, most similar first.
+    pub fn similar(&self) -> Vec<Similar> {
+        let Some(logsource) = self.logsource_position else {
+            return Vec::new();
+        };
+        let data = self.data();
+        let mut shared: BTreeMap<u32, usize> = BTreeMap::new();
+        for key in &self.positive {
+            for rule in self.indicator_rules(key) {
+                if data.rules[rule as usize].logsource.to_native() == logsource {
+                    *shared.entry(rule).or_default() += 1;
+                }
+            }
+        }
+        let tables = self.index.tables();
+        let mut similar: Vec<Similar> = shared
+            .into_iter()
+            .map(|(rule, shared)| {
+                let union = self.positive.len() + tables.indicators[rule as usize].len() - shared;
+                Similar {
+                    rule,
+                    shared,
+                    jaccard: shared as f64 / union.max(1) as f64,
+                    shares_technique: self.shares_technique(rule),
+                }
+            })
+            .collect();
+        similar.sort_by(|a, b| {
+            similarity(b)
+                .total_cmp(&similarity(a))
+                .then(a.rule.cmp(&b.rule))
+        });
+        similar
+    }
+
+    /// Exclusions this rule lacks, ranked by the evidence for them: the
+    /// summed similarity of the `neighbours` most similar rules making them,
+    /// then how often they go with the rule's positive tests anywhere, then
+    /// how common they are under the logsource.
+    pub fn suggest_exclusions(&self, neighbours: usize) -> Vec<ExclusionSuggestion> {
+        let data = self.data();
+        let tables = self.index.tables();
+        let mut by_exclusion: BTreeMap<u32, (f64, Vec<u32>)> = BTreeMap::new();
+        for similar in self.similar().iter().take(neighbours) {
+            for &exclusion in &tables.exclusions[similar.rule as usize] {
+                let entry = by_exclusion.entry(exclusion).or_default();
+                entry.0 += similarity(similar);
+                entry.1.push(similar.rule);
+            }
+        }
+        let indicators: BTreeMap<u32, usize> = self
+            .positive
+            .iter()
+            .filter_map(|k| indicator_position(data, k))
+            .map(|i| (i, data.indicators[i as usize].rules.len()))
+            .collect();
+        let logsource_rules = self
+            .logsource_position
+            .map_or(0, |p| data.logsources[p as usize].rules.to_native());
+        for (position, exclusion) in data.exclusions.iter().enumerate() {
+            let together: f64 = exclusion
+                .per_indicator
+                .iter()
+                .filter_map(|c| {
+                    let reach = indicators.get(&c.key.to_native())?;
+                    Some(f64::from(c.rules.to_native()) / *reach as f64)
+                })
+                .sum();
+            let common = exclusion
+                .per_logsource
+                .iter()
+                .find(|c| Some(c.key.to_native()) == self.logsource_position)
+                .map_or(0.0, |c| {
+                    f64::from(c.rules.to_native()) / f64::from(logsource_rules.max(1))
+                });
+            let evidence = COOCCURRENCE_WEIGHT * together + LOGSOURCE_WEIGHT * common;
+            if evidence > 0.0 {
+                by_exclusion.entry(position as u32).or_default().0 += evidence;
+            }
+        }
+        let own_exclusions: BTreeSet<u32> = self
+            .exclusion
+            .iter()
+            .filter_map(|k| exclusion_position(data, k))
+            .collect();
+        let mut suggestions: Vec<ExclusionSuggestion> = by_exclusion
+            .into_iter()
+            .filter(|(exclusion, _)| !own_exclusions.contains(exclusion))
+            .filter_map(|(exclusion, (score, rules))| {
+                Some(ExclusionSuggestion {
+                    exclusion,
+                    key: exclusion_key(data, exclusion)?,
+                    rules,
+                    score,
+                })
+            })
+            .collect();
+        suggestions.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.rules.len().cmp(&a.rules.len()))
+                .then(a.exclusion.cmp(&b.exclusion))
+        });
+        suggestions
+    }
+
+    /// The logsource's fields as completion would offer the one for `field`
+    /// once the rule's other tests are written: fields of the corpus rules
+    /// sharing one of those tests first, then by use under the logsource;
+    /// fields the rule already tests are left out.
+    pub fn rank_fields(&self, field: &str) -> Vec<&'a str> {
+        let Some(logsource) = self.logsource_position else {
+            return Vec::new();
+        };
+        let data = self.data();
+        let tables = self.index.tables();
+        let typed: BTreeSet<&str> = self.positive.iter().map(|k| k.field.as_str()).collect();
+        let mut neighbours: BTreeSet<u32> = BTreeSet::new();
+        for key in self.positive.iter().filter(|k| k.field != field) {
+            neighbours.extend(
+                self.indicator_rules(key)
+                    .into_iter()
+                    .filter(|&r| data.rules[r as usize].logsource.to_native() == logsource),
+            );
+        }
+        let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
+        for rule in neighbours {
+            let fields: BTreeSet<u32> = tables.indicators[rule as usize]
+                .iter()
+                .map(|&i| data.indicators[i as usize].field.to_native())
+                .collect();
+            for f in fields {
+                *votes.entry(f).or_default() += 1;
+            }
+        }
+        // `fields` is already most used first; a stable sort keeps that order among equal votes.
+        let mut ranked: Vec<(usize, &'a str)> = data.logsources[logsource as usize]
+            .fields
+            .iter()
+            .map(|c| {
+                let key = c.key.to_native();
+                (
+                    votes.get(&key).copied().unwrap_or(0),
+                    data.fields[key as usize].name.as_str(),
+                )
+            })
+            .filter(|(_, name)| *name == field || !typed.contains(name))
+            .collect();
+        ranked.sort_by_key(|&(votes, _)| std::cmp::Reverse(votes));
+        ranked.into_iter().map(|(_, name)| name).collect()
+    }
+
+    /// Other rules under the rule's logsource making exclusion `position`.
+    pub fn exclusion_rules_in_logsource(&self, position: u32) -> usize {
+        let data = self.data();
+        data.exclusions[position as usize]
+            .rules
+            .iter()
+            .map(|r| r.to_native())
+            .filter(|&r| {
+                !self.is_own(r)
+                    && Some(data.rules[r as usize].logsource.to_native()) == self.logsource_position
+            })
+            .count()
+    }
+
+    /// `title` (vendor, author) of a corpus rule, for messages.
+    pub fn describe(&self, rule: u32) -> String {
+        let data = self.data();
+        let record = &data.rules[rule as usize];
+        let vendor = &data.vendors[usize::from(record.vendor)];
+        if record.author.is_empty() {
+            format!("`{}` ({vendor})", record.title)
+        } else {
+            format!("`{}` ({vendor}, {})", record.title, record.author)
+        }
+    }
+}
+
+/// Weight of an exclusion going with the rule's tests in any logsource.
+const COOCCURRENCE_WEIGHT: f64 = 0.1;
+/// Weight of an exclusion's share of the logsource's rules.
+const LOGSOURCE_WEIGHT: f64 = 1.0;
+
+/// How much a similar rule counts: shared tests, more when it shares a technique.
+pub fn similarity(similar: &Similar) -> f64 {
+    let technique = if similar.shares_technique { 1.5 } else { 1.0 };
+    similar.jaccard * technique
+}
+
+/// The normalized key of a stored exclusion.
+pub fn exclusion_key(data: &ArchivedIndexData, position: u32) -> Option<IndicatorKey> {
+    let row = &data.exclusions[position as usize];
+    Some(IndicatorKey {
+        field: data.fields[row.field.to_native() as usize].name.to_string(),
+        op: op_from_code(row.op)?,
+        value: row.value.to_string(),
+    })
+}
+
+/// A normalized key as a Sigma field item (`Image|endswith: '\x.exe'`), when
+/// Sigma can say it.
+pub fn sigma_item(key: &IndicatorKey) -> Option<(String, String)> {
+    let modifier = match key.op {
+        Operator::Eq => "",
+        Operator::Match => "|contains",
+        Operator::StartsWith => "|startswith",
+        Operator::EndsWith => "|endswith",
+        Operator::RegexMatch => "|re",
+        Operator::Cidr => "|cidr",
+        Operator::IsNull => return Some((key.field.clone(), "null".into())),
+        _ => return None,
+    };
+    let value = if key.op == Operator::RegexMatch {
+        key.value.clone()
+    } else {
+        escape_sigma(&key.value)
+    };
+    Some((
+        format!("{}{modifier}", key.field),
+        crate::checks::util::single_quoted(&value),
+    ))
+}
+
+/// A literal as a Sigma value: wildcards escaped, and a backslash doubled
+/// where it would otherwise escape the character after it.
+fn escape_sigma(literal: &str) -> String {
+    let mut out = String::with_capacity(literal.len());
+    let mut chars = literal.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' | '?' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\\' if matches!(chars.peek(), Some('*' | '?' | '\\')) => out.push_str("\\\\"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_literals_for_sigma() {
+        assert_eq!(escape_sigma(r"C:\Windows\*x?"), r"C:\Windows\\\*x\?");
+        let key = IndicatorKey {
+            field: "Image".into(),
+            op: Operator::EndsWith,
+            value: r"\it's.exe".into(),
+        };
+        assert_eq!(
+            sigma_item(&key),
+            Some(("Image|endswith".into(), r"'\it''s.exe'".into()))
+        );
+    }
+}

@@ -1,0 +1,276 @@
+//! `sigmalens eval`: how well the corpus intelligence predicts what SigmaHQ
+//! authors actually wrote. An index of the rules dated before `--until` is
+//! built in memory; rules dated from then on are the test set.
+//!
+//! - Exclusions: each test rule with filters loses them, SL802 ranks
+//!   suggestions; recall@5/@10 of its real excluded (field, op, value) keys
+//!   and the precision of the first five.
+//! - Fields: the rank of each field a test rule uses among its logsource's
+//!   fields by corpus usage (plain, and as [`RuleInCorpus::rank_fields`]
+//!   ranks them once the rule's other tests are known); recall@5.
+//! - Noise: the share of SigmaHQ rules SL801 flags, by level and folder,
+//!   on the full embedded index.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::checks::corpus::{RuleInCorpus, sigma_item};
+use crate::checks::{self, Severity};
+use crate::config::Settings;
+use crate::corpus::rule::CorpusRule;
+use crate::corpus::sigma;
+use crate::index::build::{BuildOptions, build_index};
+use crate::index::store::{Index, encode};
+use crate::rule::{Rule, RuleFile};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct EvalArgs {
+    /// The corpus root (holding `sigma/`).
+    #[arg(long, default_value = "../shared/corpus")]
+    pub corpus: PathBuf,
+    /// Rules dated before this day form the index; the rest are the test set.
+    #[arg(long, default_value = "2025-01-01")]
+    pub until: String,
+}
+
+/// A test rule, parsed, with its place in the corpus.
+pub struct TestRule<'a> {
+    pub rule: &'a Rule,
+}
+
+#[derive(Debug, Default)]
+pub struct ExclusionScore {
+    pub rules: usize,
+    pub truth_keys: usize,
+    /// Real pairs some older rule also excludes: the most any ranking can find.
+    pub reachable_pairs: usize,
+    pub capped_ceiling_at_5: f64,
+    pub hits_at_5: usize,
+    pub hits_at_10: usize,
+    pub suggested_at_5: usize,
+    /// Mean over rules of hits@k / min(k, real pairs).
+    pub capped_recall_at_5: f64,
+    pub capped_recall_at_10: f64,
+}
+
+#[derive(Debug, Default)]
+pub struct FieldScore {
+    pub fields: usize,
+    pub unknown_logsource: usize,
+    pub top5: usize,
+    /// Ranked with the rule's other tests known ([`RuleInCorpus::rank_fields`]).
+    pub top5_in_context: usize,
+}
+
+/// Scores SL802's suggestions against the test rules' real filters.
+pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) -> ExclusionScore {
+    let mut score = ExclusionScore::default();
+    let data = index.data();
+    // Every (field, value) some older rule excludes: the most a ranking can find.
+    let known: BTreeSet<(&str, &str)> = data
+        .exclusions
+        .iter()
+        .map(|e| {
+            (
+                data.fields[e.field.to_native() as usize].name.as_str(),
+                e.value.as_str(),
+            )
+        })
+        .collect();
+    for test in tests {
+        let mut in_corpus = RuleInCorpus::new(index, test.rule);
+        let truth = std::mem::take(&mut in_corpus.exclusion);
+        if truth.is_empty() {
+            continue;
+        }
+        let ranked: Vec<_> = in_corpus
+            .suggest_exclusions(settings.thresholds.exclusion_neighbours)
+            .into_iter()
+            .filter(|s| sigma_item(&s.key).is_some())
+            .take(10)
+            .collect();
+        // Judged on (field, value), as authors write them; the operator may differ.
+        let pairs: BTreeSet<(&str, &str)> = truth
+            .iter()
+            .map(|k| (k.field.as_str(), k.value.as_str()))
+            .collect();
+        let hits = |k: usize| {
+            let found: BTreeSet<(&str, &str)> = ranked
+                .iter()
+                .take(k)
+                .map(|s| (s.key.field.as_str(), s.key.value.as_str()))
+                .filter(|pair| pairs.contains(pair))
+                .collect();
+            found.len()
+        };
+        score.rules += 1;
+        score.truth_keys += pairs.len();
+        let reachable = pairs.iter().filter(|p| known.contains(*p)).count();
+        score.reachable_pairs += reachable;
+        score.capped_ceiling_at_5 += reachable.min(5) as f64 / pairs.len().min(5) as f64;
+        score.hits_at_5 += hits(5);
+        score.hits_at_10 += hits(10);
+        score.suggested_at_5 += ranked.len().min(5);
+        // At most five can be found in five suggestions.
+        score.capped_recall_at_5 += hits(5) as f64 / pairs.len().min(5) as f64;
+        score.capped_recall_at_10 += hits(10) as f64 / pairs.len().min(10) as f64;
+    }
+    score.capped_recall_at_5 /= score.rules.max(1) as f64;
+    score.capped_recall_at_10 /= score.rules.max(1) as f64;
+    score.capped_ceiling_at_5 /= score.rules.max(1) as f64;
+    score
+}
+
+/// Scores the logsource field ranking completion offers.
+pub fn score_fields(index: &Index, tests: &[TestRule]) -> FieldScore {
+    let data = index.data();
+    let mut score = FieldScore::default();
+    for test in tests {
+        let in_corpus = RuleInCorpus::new(index, test.rule);
+        let mut fields: Vec<&str> = in_corpus
+            .positive
+            .iter()
+            .chain(&in_corpus.exclusion)
+            .map(|k| k.field.as_str())
+            .collect();
+        fields.sort_unstable();
+        fields.dedup();
+        let ranked: Vec<&str> = in_corpus.logsource_position.map_or_else(Vec::new, |p| {
+            data.logsources[p as usize]
+                .fields
+                .iter()
+                .map(|c| data.fields[c.key.to_native() as usize].name.as_str())
+                .collect()
+        });
+        for &field in &fields {
+            score.fields += 1;
+            if ranked.is_empty() {
+                score.unknown_logsource += 1;
+                continue;
+            }
+            if ranked.iter().take(5).any(|f| *f == field) {
+                score.top5 += 1;
+            }
+            if in_corpus
+                .rank_fields(field)
+                .iter()
+                .take(5)
+                .any(|f| *f == field)
+            {
+                score.top5_in_context += 1;
+            }
+        }
+    }
+    score
+}
+
+/// Share of rules SL801 flags, per group (`level:high`, `folder:rules-threat-hunting`).
+pub fn noise(
+    index: &Index,
+    rules: &[(&CorpusRule, &RuleFile)],
+) -> BTreeMap<String, (usize, usize)> {
+    let settings = Settings {
+        select: vec!["SL801".into()],
+        ..Settings::default()
+    };
+    let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (corpus, file) in rules {
+        let flagged = checks::lint_file(file, None, &settings, Some(index))
+            .iter()
+            .any(|d| d.code == "SL801" && d.severity >= Severity::Warning);
+        let folder = corpus.path.split('/').nth(1).unwrap_or("").to_string();
+        for group in [
+            format!("level:{}", corpus.level),
+            format!("folder:{folder}"),
+        ] {
+            let entry = groups.entry(group).or_default();
+            entry.0 += usize::from(flagged);
+            entry.1 += 1;
+        }
+    }
+    groups
+}
+
+pub fn run(args: EvalArgs) -> Result<u8, String> {
+    let started = Instant::now();
+    let rules = sigma::read_corpus(&args.corpus)
+        .map_err(|e| format!("cannot read the corpus at {}: {e}", args.corpus.display()))?;
+    let options = BuildOptions {
+        until: Some(args.until.clone()),
+        ..BuildOptions::default()
+    };
+    let held_out =
+        Index::from_bytes(&encode(&build_index(&rules, &options))).map_err(|e| e.to_string())?;
+    let mut files: BTreeMap<&str, RuleFile> = BTreeMap::new();
+    for rule in &rules {
+        if !files.contains_key(rule.path.as_str()) {
+            let text = std::fs::read_to_string(args.corpus.join(&rule.path))
+                .map_err(|e| format!("{}: {e}", rule.path))?;
+            files.insert(&rule.path, RuleFile::parse(text));
+        }
+    }
+    let parsed = |corpus: &CorpusRule| -> Option<&Rule> {
+        files[corpus.path.as_str()]
+            .rules
+            .iter()
+            .find(|r| r.id.as_ref().is_some_and(|id| id.value.trim() == corpus.id))
+    };
+    let tests: Vec<TestRule> = rules
+        .iter()
+        .filter(|r| r.date.as_str() >= args.until.as_str())
+        .filter_map(|corpus| {
+            Some(TestRule {
+                rule: parsed(corpus)?,
+            })
+        })
+        .collect();
+    let settings = Settings::default();
+    let exclusions = score_exclusions(&held_out, &tests, &settings);
+    let fields = score_fields(&held_out, &tests);
+    let full = Index::embedded().map_err(|e| e.to_string())?;
+    let everything: Vec<(&CorpusRule, &RuleFile)> =
+        rules.iter().map(|r| (r, &files[r.path.as_str()])).collect();
+    let noise = noise(full, &everything);
+
+    let ratio = |a: usize, b: usize| a as f64 / b.max(1) as f64;
+    let mut out = format!(
+        "index: {} rules dated before {}; test set: {} rules dated {} or later\n\n",
+        held_out.data().rules.len(),
+        args.until,
+        tests.len(),
+        args.until
+    );
+    out += &format!(
+        "exclusions (SL802), {} test rules with filters, {} real (field, value) pairs ({} excluded by some older rule):\n  \
+         per rule, hits over min(k, pairs): recall@5 {:.3}, recall@10 {:.3} (ceiling@5 {:.3})\n  \
+         over all pairs: recall@5 {:.3}, recall@10 {:.3}; precision@5 {:.3}\n\n",
+        exclusions.rules,
+        exclusions.truth_keys,
+        exclusions.reachable_pairs,
+        exclusions.capped_recall_at_5,
+        exclusions.capped_recall_at_10,
+        exclusions.capped_ceiling_at_5,
+        ratio(exclusions.hits_at_5, exclusions.truth_keys),
+        ratio(exclusions.hits_at_10, exclusions.truth_keys),
+        ratio(exclusions.hits_at_5, exclusions.suggested_at_5),
+    );
+    out += &format!(
+        "fields: {} (rule, field) pairs, {} under a logsource the index lacks:\n  \
+         recall@5 {:.3} by logsource usage, {:.3} with the rule's other tests known\n\n",
+        fields.fields,
+        fields.unknown_logsource,
+        ratio(fields.top5, fields.fields),
+        ratio(fields.top5_in_context, fields.fields),
+    );
+    out += "noise (SL801 on the full index), flagged / rules:\n";
+    for (group, (flagged, total)) in &noise {
+        out += &format!(
+            "  {group:32} {flagged:5} / {total:5}  {:.3}\n",
+            ratio(*flagged, *total)
+        );
+    }
+    out += &format!("\n{:.1?}\n", started.elapsed());
+    print!("{out}");
+    Ok(0)
+}

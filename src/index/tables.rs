@@ -1,0 +1,56 @@
+//! Per-rule views the archive does not store (it lists rules per test, not
+//! tests per rule): computed once per loaded index, for the corpus checks.
+
+use std::collections::HashMap;
+
+use super::model::ArchivedIndexData;
+
+#[derive(Debug, Default)]
+pub struct RuleTables {
+    /// Per rule position: its positive tests (positions in `indicators`), sorted.
+    pub indicators: Vec<Vec<u32>>,
+    /// Per rule position: its exclusions (positions in `exclusions`), sorted.
+    pub exclusions: Vec<Vec<u32>>,
+    /// Rule positions by rule id (a rule converted by several vendors shares none).
+    pub by_id: HashMap<String, Vec<u32>>,
+    /// Per logsource position: the reach there of every test seen there, ascending.
+    pub reach_by_logsource: Vec<Vec<u32>>,
+}
+
+impl RuleTables {
+    pub fn new(data: &ArchivedIndexData) -> RuleTables {
+        let rules = data.rules.len();
+        let mut tables = RuleTables {
+            indicators: vec![Vec::new(); rules],
+            exclusions: vec![Vec::new(); rules],
+            by_id: HashMap::new(),
+            reach_by_logsource: vec![Vec::new(); data.logsources.len()],
+        };
+        for (position, indicator) in data.indicators.iter().enumerate() {
+            for rule in indicator.rules.iter() {
+                tables.indicators[rule.to_native() as usize].push(position as u32);
+            }
+        }
+        for count in data.indicators.iter().flat_map(|i| i.per_logsource.iter()) {
+            tables.reach_by_logsource[count.key.to_native() as usize].push(count.rules.to_native());
+        }
+        for reaches in &mut tables.reach_by_logsource {
+            reaches.sort_unstable();
+        }
+        for (position, exclusion) in data.exclusions.iter().enumerate() {
+            for rule in exclusion.rules.iter() {
+                tables.exclusions[rule.to_native() as usize].push(position as u32);
+            }
+        }
+        for (position, rule) in data.rules.iter().enumerate() {
+            if !rule.id.is_empty() {
+                tables
+                    .by_id
+                    .entry(rule.id.to_lowercase())
+                    .or_default()
+                    .push(position as u32);
+            }
+        }
+        tables
+    }
+}
