@@ -144,7 +144,7 @@ fn logsource_name(data: &ArchivedIndexData, position: u32) -> String {
     format!("{}/{}/{}", ls.category, ls.product, ls.service)
 }
 
-fn logsource_key(data: &ArchivedIndexData, position: u32) -> LogSourceKey {
+pub(crate) fn logsource_key(data: &ArchivedIndexData, position: u32) -> LogSourceKey {
     let ls = &data.logsources[position as usize];
     LogSourceKey {
         category: ls.category.to_string(),
@@ -336,7 +336,7 @@ pub fn parse_indicator(
         .ok_or_else(|| "no test to look up".into())
 }
 
-fn field_position(data: &ArchivedIndexData, name: &str) -> Option<u32> {
+pub(crate) fn field_position(data: &ArchivedIndexData, name: &str) -> Option<u32> {
     let exact = data.fields.binary_search_by(|f| f.name.as_str().cmp(name));
     let found = exact.ok().or_else(|| {
         data.fields
@@ -347,7 +347,7 @@ fn field_position(data: &ArchivedIndexData, name: &str) -> Option<u32> {
 }
 
 /// Finds a key among indicators or exclusions (both sorted by field, op, value).
-fn find_key<T>(
+pub(crate) fn find_key<T>(
     rows: &[T],
     parts: impl Fn(&T) -> (u32, u8, &str),
     field: u32,
