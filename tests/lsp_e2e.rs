@@ -10,7 +10,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::lsp::{Session, range};
+use support::lsp::{Session, URI, range};
 
 /// `code line:col-line:col` per diagnostic.
 fn summary(diagnostics: &Value) -> Vec<String> {
