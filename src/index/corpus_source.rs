@@ -3,11 +3,13 @@
 //!
 //! "High reach" is defined from the data: for a logsource, take every test
 //! its rules make with the number of its rules making it; a test is high
-//! reach when that number is above the 95th percentile. The cut is computed
-//! once per logsource (one pass over the indicators) and cached.
+//! reach when that number is above the 95th percentile. A filter selecting
+//! several logsources (`/windows/`) pools their tests, each counted per
+//! logsource. One pass over the indicators, on the first value hover, sorts
+//! those numbers per logsource; cuts are then cached per filter.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use super::model::{ArchivedIndexData, op_code};
 use super::query::{self, Limits, NameCount, field_position, logsource_key, parse_indicator};
@@ -34,6 +36,8 @@ enum Source {
 
 pub struct IndexCorpus {
     index: Source,
+    /// Per logsource (by position): its rules' count for each test they make, sorted.
+    reach_per_logsource: OnceLock<Vec<Vec<u32>>>,
     /// Logsource filter -> its high-reach cut.
     high_reach_cuts: Mutex<HashMap<LogSourceKey, u32>>,
 }
@@ -51,6 +55,7 @@ impl IndexCorpus {
     fn with(index: Source) -> IndexCorpus {
         IndexCorpus {
             index,
+            reach_per_logsource: OnceLock::new(),
             high_reach_cuts: Mutex::default(),
         }
     }
@@ -73,15 +78,24 @@ impl IndexCorpus {
     fn high_reach_cut(&self, filter: &LogSourceKey) -> u32 {
         let cached = self.lock_cuts().get(filter).copied();
         cached.unwrap_or_else(|| {
-            let scope = self.scope(filter);
-            let mut counts: Vec<u32> = self
-                .data()
-                .indicators
+            let per_logsource = self.reach_per_logsource();
+            let selected: Vec<&Vec<u32>> = self
+                .scope(filter)
                 .iter()
-                .map(|i| scoped_rules(&i.per_logsource, &scope))
-                .filter(|&n| n > 0)
+                .zip(per_logsource)
+                .filter_map(|(selected, counts)| selected.then_some(counts))
                 .collect();
-            counts.sort_unstable();
+            let pooled;
+            let counts: &[u32] = match selected.as_slice() {
+                [one] => one,
+                several => {
+                    let mut all: Vec<u32> =
+                        several.iter().flat_map(|c| c.iter().copied()).collect();
+                    all.sort_unstable();
+                    pooled = all;
+                    &pooled
+                }
+            };
             let cut = counts
                 .get(counts.len() * HIGH_REACH_PERCENTILE / 100)
                 .or(counts.last())
@@ -89,6 +103,22 @@ impl IndexCorpus {
                 .unwrap_or(0);
             self.lock_cuts().insert(filter.clone(), cut);
             cut
+        })
+    }
+
+    fn reach_per_logsource(&self) -> &[Vec<u32>] {
+        self.reach_per_logsource.get_or_init(|| {
+            let data = self.data();
+            let mut counts = vec![Vec::new(); data.logsources.len()];
+            for indicator in data.indicators.iter() {
+                for c in indicator.per_logsource.iter() {
+                    counts[c.key.to_native() as usize].push(c.rules.to_native());
+                }
+            }
+            for list in &mut counts {
+                list.sort_unstable();
+            }
+            counts
         })
     }
 
