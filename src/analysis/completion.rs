@@ -34,6 +34,9 @@ pub struct Completion {
     pub replace: TextRange,
     /// Orders items ahead of the client's own ranking (corpus usage first).
     pub sort_text: Option<String>,
+    /// What the client matches the typed word against, when not the label
+    /// (a vendor's name for the field).
+    pub filter_text: Option<String>,
 }
 
 impl Completion {
@@ -48,6 +51,7 @@ impl Completion {
             is_snippet: false,
             replace,
             sort_text: None,
+            filter_text: None,
         }
     }
 
@@ -183,10 +187,10 @@ pub fn completions(file: &RuleFile, offset: u32, corpus: &dyn CorpusSource) -> V
                 })
                 .collect()
         }
-        Place::LogsourceValue { key } => logsource_values(key, rule, at),
+        Place::LogsourceValue { key } => logsource_values(key, rule, corpus, at),
         Place::Tag => tags(rule, at),
         Place::DetectionKey => detection_keys(rule, at),
-        Place::FieldName { .. } => fields(rule, corpus, at),
+        Place::FieldName { .. } => fields(rule, corpus, context.typed(file), at),
         Place::Modifier { written, .. } => modifiers(written, at),
         Place::FieldValue { field, .. } => field_values(file, rule, field, &context, corpus),
         Place::Condition { before } => condition_words(rule, before, at),
@@ -233,9 +237,25 @@ fn top_level_keys(file: &RuleFile, rule: Option<&Rule>, at: TextRange) -> Vec<Co
     items
 }
 
-fn logsource_values(key: &str, rule: Option<&Rule>, at: TextRange) -> Vec<Completion> {
-    let product = rule
-        .and_then(|r| r.logsource.as_ref())
+/// Logsource values the corpus uses, most used first, then the taxonomy's others.
+fn logsource_values(
+    key: &str,
+    rule: Option<&Rule>,
+    corpus: &dyn CorpusSource,
+    at: TextRange,
+) -> Vec<Completion> {
+    let logsource = rule.and_then(|r| r.logsource.as_ref());
+    let mut items: Vec<Completion> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for used in corpus.logsource_values(key, &LogSourceKey::of(logsource)) {
+        if seen.insert(used.name.clone()) {
+            let mut item = Completion::new(&used.name, CompletionKind::Value, at)
+                .detail(format!("{key}, {} corpus rules", used.rules));
+            item.sort_text = Some(by_count(used.rules));
+            items.push(item);
+        }
+    }
+    let product = logsource
         .and_then(|l| l.product.as_ref())
         .map(|p| p.value.to_lowercase());
     // Categories and services narrow down to the rule's product when it has one.
@@ -254,12 +274,23 @@ fn logsource_values(key: &str, rule: Option<&Rule>, at: TextRange) -> Vec<Comple
         "product" => TAXONOMY.products.iter().map(String::as_str).collect(),
         _ => BTreeSet::new(),
     };
-    names
-        .into_iter()
-        .map(|name| {
-            Completion::new(name, CompletionKind::Value, at).detail(format!("{key} (taxonomy)"))
-        })
-        .collect()
+    items.extend(
+        names
+            .into_iter()
+            .filter(|name| !seen.contains(*name))
+            .map(|name| {
+                let mut item = Completion::new(name, CompletionKind::Value, at)
+                    .detail(format!("{key} (taxonomy)"));
+                item.sort_text = Some(format!("1{name}"));
+                item
+            }),
+    );
+    items
+}
+
+/// Sorts most used first, ahead of items without counts (`1...`).
+fn by_count(rules: u32) -> String {
+    format!("0{:010}", u32::MAX - rules)
 }
 
 /// `attack.execution` / `attack.defense_evasion` -> the ATT&CK tactic name.
@@ -323,17 +354,37 @@ fn detection_keys(rule: Option<&Rule>, at: TextRange) -> Vec<Completion> {
     items
 }
 
-fn fields(rule: Option<&Rule>, corpus: &dyn CorpusSource, at: TextRange) -> Vec<Completion> {
+fn fields(
+    rule: Option<&Rule>,
+    corpus: &dyn CorpusSource,
+    typed: &str,
+    at: TextRange,
+) -> Vec<Completion> {
     let logsource = rule.and_then(|r| r.logsource.as_ref());
     let key = LogSourceKey::of(logsource);
+    let typed = typed.to_lowercase();
     let mut items: Vec<Completion> = Vec::new();
     let mut seen = BTreeSet::new();
     for usage in corpus.field_usage(&key) {
         if seen.insert(usage.field.clone()) {
-            let mut item = Completion::new(&usage.field, CompletionKind::Field, at)
-                .detail(format!("{} corpus rules", usage.rules));
-            // Most used first: sort by inverted count.
-            item.sort_text = Some(format!("0{:010}", u32::MAX - usage.rules));
+            // The count and each vendor's main name; every alias in the documentation.
+            let mut detail = format!("{} corpus rules", usage.rules);
+            for (vendor, fields) in usage.aliases_by_vendor() {
+                detail.push_str(&format!(" · {vendor} {}", fields[0]));
+            }
+            let mut item = Completion::new(&usage.field, CompletionKind::Field, at).detail(detail);
+            if !usage.aliases.is_empty() {
+                item.documentation = Some(format!("Aliases:\n{}", usage.aliases_markdown()));
+            }
+            item.sort_text = Some(by_count(usage.rules));
+            // A vendor's name typed (`process.name`): match the canonical field by it.
+            if !typed.is_empty() && !usage.field.to_lowercase().starts_with(&typed) {
+                item.filter_text = usage
+                    .aliases
+                    .iter()
+                    .find(|a| a.field.to_lowercase().starts_with(&typed))
+                    .map(|a| a.field.clone());
+            }
             items.push(item);
         }
     }
@@ -404,10 +455,9 @@ fn field_values(
     context: &CursorContext,
     corpus: &dyn CorpusSource,
 ) -> Vec<Completion> {
-    let field = field_key.split('|').next().unwrap_or_default();
     let key = LogSourceKey::of(rule.and_then(|r| r.logsource.as_ref()));
     corpus
-        .value_reach(&key, field, context.typed(file))
+        .value_reach(&key, field_key, context.typed(file))
         .into_iter()
         .enumerate()
         .map(|(i, reach)| {

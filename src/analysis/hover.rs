@@ -2,12 +2,15 @@
 //! identifier refers to, what is known about a field.
 
 use super::completion::{tactic_of_tag, taxonomy_fields};
-use super::corpus::{CorpusSource, LogSourceKey};
+use super::corpus::{CorpusSource, LogSourceKey, RuleCount};
 use super::navigation::condition_reference_at;
 use super::rule_at;
 use crate::reference::ATTACK;
-use crate::rule::{Rule, RuleFile};
+use crate::rule::{FieldItem, Rule, RuleFile};
 use crate::syntax::TextRange;
+
+/// Values a field hover lists.
+const TOP_VALUES: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoverInfo {
@@ -19,7 +22,7 @@ pub fn hover(file: &RuleFile, offset: u32, corpus: &dyn CorpusSource) -> Option<
     let rule = rule_at(file, offset)?;
     condition_hover(file, rule, offset)
         .or_else(|| field_item_hover(rule, offset, corpus))
-        .or_else(|| tag_hover(rule, offset))
+        .or_else(|| tag_hover(rule, offset, corpus))
 }
 
 fn condition_hover(file: &RuleFile, rule: &Rule, offset: u32) -> Option<HoverInfo> {
@@ -50,7 +53,10 @@ fn field_item_hover(rule: &Rule, offset: u32, corpus: &dyn CorpusSource) -> Opti
         .selections
         .iter()
         .flat_map(|s| s.field_items())
-        .find(|item| item.key.range.touches(offset))?;
+        .find(|item| item.range().touches(offset))?;
+    if !item.key.range.touches(offset) {
+        return value_hover(rule, item, offset, corpus);
+    }
     if let Some(modifier) = item.modifiers.iter().find(|m| m.range.touches(offset)) {
         let markdown = match &modifier.value {
             Ok(known) => format!("**{}** modifier\n\n{}", known.name(), known.doc()),
@@ -78,12 +84,23 @@ fn field_item_hover(rule: &Rule, offset: u32, corpus: &dyn CorpusSource) -> Opti
     if let Some(usage) = corpus
         .field_usage(&key)
         .into_iter()
-        .find(|u| &u.field == field)
+        .find(|u| u.field.eq_ignore_ascii_case(field))
     {
         markdown.push_str(&format!(
             "\n\nUsed by {} corpus rules with this logsource.",
             usage.rules
         ));
+        let aliases = usage.aliases_markdown();
+        if !aliases.is_empty() {
+            markdown.push_str(&format!("\n\nAliases:\n{}", aliases.trim_end()));
+        }
+    }
+    let top_values = corpus.value_reach(&key, &item.key.value, "");
+    if !top_values.is_empty() {
+        markdown.push_str("\n\nTop values:");
+        for value in top_values.iter().take(TOP_VALUES) {
+            markdown.push_str(&format!("\n- `{}` ({} rules)", value.value, value.rules));
+        }
     }
     Some(HoverInfo {
         range: item.field.range,
@@ -91,7 +108,58 @@ fn field_item_hover(rule: &Rule, offset: u32, corpus: &dyn CorpusSource) -> Opti
     })
 }
 
-fn tag_hover(rule: &Rule, offset: u32) -> Option<HoverInfo> {
+/// What the corpus knows of the value under the cursor.
+fn value_hover(
+    rule: &Rule,
+    item: &FieldItem,
+    offset: u32,
+    corpus: &dyn CorpusSource,
+) -> Option<HoverInfo> {
+    let value = item.values.iter().find(|v| v.range.touches(offset))?;
+    let key = LogSourceKey::of(rule.logsource.as_ref());
+    let info = corpus.value_info(&key, &item.key.value, &value.text)?;
+    let mut markdown = format!(
+        "**{} {} `{}`**\n\nReach: {} corpus rules, {} with `{}`.",
+        info.field,
+        info.op,
+        info.value,
+        info.reach,
+        info.in_logsource,
+        key.key()
+    );
+    if info.is_high_reach() {
+        markdown.push_str(&format!(
+            "\n\n**High reach**: more rules of this logsource test it than the 95th \
+             percentile ({}); on its own it matches broadly.",
+            info.high_reach_above
+        ));
+    }
+    markdown.push_str(&format!("\n\nPer vendor: {}", counts(&info.per_vendor)));
+    if !info.techniques.is_empty() {
+        markdown.push_str(&format!("\n\nTechniques: {}", counts(&info.techniques)));
+    }
+    markdown.push_str("\n\nRules:");
+    for example in &info.examples {
+        markdown.push_str(&format!(
+            "\n- {} ({}, by {})",
+            example.title, example.vendor, example.author
+        ));
+    }
+    Some(HoverInfo {
+        range: value.range,
+        markdown,
+    })
+}
+
+/// `sigma 12, elastic 3`.
+fn counts(rows: &[RuleCount]) -> String {
+    rows.iter()
+        .map(|row| format!("{} {}", row.name, row.rules))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn tag_hover(rule: &Rule, offset: u32, corpus: &dyn CorpusSource) -> Option<HoverInfo> {
     let tag = rule.tags.iter().find(|t| t.range.touches(offset))?;
     let name = tag.value.to_lowercase();
     let markdown = if let Some(tactic) = tactic_of_tag(&name) {
@@ -112,6 +180,14 @@ fn tag_hover(rule: &Rule, offset: u32) -> Option<HoverInfo> {
                 if let Some(successor) = ATTACK.successor(id) {
                     text.push_str(&format!(
                         "\n\nSigmaHQ moved it to `{successor}` (ATT&CK v19)."
+                    ));
+                }
+                let per_vendor = corpus.technique_rules(id);
+                if !per_vendor.is_empty() {
+                    let total: u32 = per_vendor.iter().map(|row| row.rules).sum();
+                    text.push_str(&format!(
+                        "\n\nCorpus rules: {total} ({})",
+                        counts(&per_vendor)
                     ));
                 }
                 text

@@ -11,8 +11,7 @@ pub struct ServerArgs {
     /// Talk LSP over stdin/stdout (the only transport; editors pass it).
     #[arg(long)]
     stdio: bool,
-    /// Corpus index for field and value ranking. Reserved: this build
-    /// checks that the path exists but does not read indexes yet.
+    /// Corpus index for field and value ranking (default: the embedded one).
     #[arg(long, value_name = "PATH")]
     index: Option<PathBuf>,
 }

@@ -55,6 +55,18 @@ pub struct LogSourceKey {
 }
 
 impl LogSourceKey {
+    /// The key of a parsed rule's logsource (lower-cased, missing parts empty).
+    pub fn of(logsource: Option<&crate::rule::LogSource>) -> LogSourceKey {
+        let part = |value: Option<&crate::rule::SpannedStr>| {
+            value.map_or(String::new(), |v| v.value.to_lowercase())
+        };
+        LogSourceKey {
+            category: part(logsource.and_then(|l| l.category.as_ref())),
+            product: part(logsource.and_then(|l| l.product.as_ref())),
+            service: part(logsource.and_then(|l| l.service.as_ref())),
+        }
+    }
+
     /// `category/product/service`, lower-cased, empty parts kept.
     pub fn key(&self) -> String {
         format!("{}/{}/{}", self.category, self.product, self.service)

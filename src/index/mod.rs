@@ -6,6 +6,7 @@
 //! them for the command line.
 
 pub mod build;
+pub mod corpus_source;
 pub mod events;
 pub mod model;
 pub mod normalize;

@@ -383,7 +383,7 @@ pub fn exclusion_position(data: &ArchivedIndexData, key: &IndicatorKey) -> Optio
 }
 
 /// Finds a key among indicators or exclusions (both sorted by field, op, value).
-fn find_key<T>(
+pub(crate) fn find_key<T>(
     rows: &[T],
     parts: impl Fn(&T) -> (u32, u8, &str),
     field: u32,

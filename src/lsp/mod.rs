@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use tower_lsp_server::{LspService, Server};
 
-use crate::analysis::corpus::{CorpusSource, NoCorpus};
+use crate::analysis::corpus::CorpusSource;
+use crate::index::Index;
+use crate::index::corpus_source::IndexCorpus;
 
 /// The request the end-to-end tests use to read the server's copy of a
 /// document: params `{ "uri": ... }`, result `{ "text": ..., "version": ... }`
@@ -24,8 +26,8 @@ use crate::analysis::corpus::{CorpusSource, NoCorpus};
 pub const DOCUMENT_TEXT_METHOD: &str = "sigmalens/documentText";
 
 pub struct ServerOptions {
-    /// The corpus index to rank and enrich completions with; reserved until
-    /// the index reader exists, see [`corpus_for`].
+    /// The corpus index to rank and enrich completions and hovers with;
+    /// `None` for the embedded one.
     pub index: Option<PathBuf>,
 }
 
@@ -51,21 +53,18 @@ pub fn run(options: ServerOptions) -> Result<(), String> {
     Ok(())
 }
 
-/// Where the corpus index plugs in: an adapter implementing `CorpusSource`
-/// over the index at `path`. This branch has no index reader yet, so a
-/// given path is checked to exist and otherwise ignored.
+/// The corpus index completion and hover read: the embedded one, or the
+/// file at `path`; a file that is no valid index stops the server at once.
 fn corpus_for(path: Option<&std::path::Path>) -> Result<Arc<dyn CorpusSource>, String> {
-    if let Some(path) = path {
-        if !path.exists() {
-            return Err(format!(
-                "--index {}: no such file or folder",
-                path.display()
-            ));
-        }
-        eprintln!(
-            "sigmalens: --index {} accepted, but this build cannot read corpus indexes yet; serving without corpus data",
-            path.display()
-        );
+    let corpus = match path {
+        Some(path) => Index::load(path).map(IndexCorpus::new),
+        None => IndexCorpus::embedded(),
+    };
+    match corpus {
+        Ok(corpus) => Ok(Arc::new(corpus)),
+        Err(error) => Err(match path {
+            Some(path) => format!("--index {}: {error}", path.display()),
+            None => format!("embedded corpus index: {error}"),
+        }),
     }
-    Ok(Arc::new(NoCorpus))
 }

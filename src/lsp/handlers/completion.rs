@@ -31,6 +31,7 @@ pub fn handle(snapshot: &Snapshot, position: Position) -> Option<CompletionRespo
                 InsertTextFormat::PLAIN_TEXT
             }),
             sort_text: item.sort_text,
+            filter_text: item.filter_text,
             label: item.label,
             ..Default::default()
         })

@@ -1,0 +1,188 @@
+//! `cargo bench --bench lsp_latency`: language-server latency with the
+//! embedded corpus index, replaying typing over real SigmaHQ rules.
+//!
+//! In-process, through the analysis layer the server calls: each field name
+//! of each rule is retyped one character at a time; after every keystroke
+//! the text is re-parsed and linted (what the server does on `didChange`)
+//! and completion is asked at the cursor; hover is asked on every field and
+//! value. End to end: `sigmalens server` is started over stdio and timed to
+//! its first completion (cold start), and its peak RSS read from /proc.
+//! Needs `../shared/corpus`; prints a skip line without it.
+
+#[path = "../tests/support/lsp.rs"]
+mod lsp;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use sigmalens::analysis::completion::completions;
+use sigmalens::analysis::hover::hover;
+use sigmalens::checks::lint_file;
+use sigmalens::config::Settings;
+use sigmalens::index::corpus_source::IndexCorpus;
+use sigmalens::lint;
+use sigmalens::rule::RuleFile;
+
+/// Rules replayed: a few hundred, as the brief of the benchmark asks.
+const RULES: usize = 300;
+/// Field items retyped per rule.
+const ITEMS_PER_RULE: usize = 4;
+/// Rules at least this long count as "long" for the diagnostics target.
+const LONG_RULE_LINES: usize = 100;
+/// Server processes started for the cold-start figure.
+const COLD_STARTS: usize = 5;
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let sigma = root.join("../shared/corpus/sigma/rules");
+    if !sigma.is_dir() {
+        println!("skipped: ../shared/corpus/sigma not found");
+        return;
+    }
+    let started = Instant::now();
+    let corpus = IndexCorpus::embedded().expect("embedded index is valid");
+    let first = RuleFile::parse(
+        "logsource:\n    category: process_creation\n    product: windows\ndetection:\n    sel:\n        \n"
+            .to_string(),
+    );
+    let first_offset = first.text.len() as u32 - 1;
+    assert!(!completions(&first, first_offset, &corpus).is_empty());
+    let cold_in_process = started.elapsed();
+
+    let mut inputs = lint::discover(&[sigma]).expect("corpus readable");
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    // Spread the sample over every folder rather than the first few.
+    let step = (inputs.len() / RULES).max(1);
+    let texts: Vec<String> = inputs
+        .iter()
+        .step_by(step)
+        .take(RULES)
+        .filter_map(|input| std::fs::read_to_string(&input.path).ok())
+        .collect();
+
+    let settings = Settings::default();
+    let mut completion = Vec::new();
+    let mut hovers = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut long_diagnostics = Vec::new();
+    for text in &texts {
+        let long = text.lines().count() >= LONG_RULE_LINES;
+        let file = RuleFile::parse(text.clone());
+        let items: Vec<_> = file
+            .rules
+            .iter()
+            .filter_map(|r| r.detection.as_ref())
+            .flat_map(|d| d.selections.iter().flat_map(|s| s.field_items()))
+            .filter(|item| !item.field.value.is_empty())
+            .collect();
+        for item in &items {
+            let offsets = [item.field.range.start + 1]
+                .into_iter()
+                .chain(item.values.iter().map(|v| v.range.start + 1));
+            for offset in offsets {
+                hovers.push(time(|| hover(&file, offset, &corpus)));
+            }
+        }
+        for item in items.iter().take(ITEMS_PER_RULE) {
+            let field = item.field.range;
+            for typed in 1..=field.len() {
+                let cursor = field.start + typed;
+                if !text.is_char_boundary(cursor as usize) {
+                    continue;
+                }
+                let edited = format!(
+                    "{}{}",
+                    &text[..cursor as usize],
+                    &text[field.end as usize..]
+                );
+                let mut reparsed = None;
+                let lint_time = time(|| {
+                    let file = RuleFile::parse(edited.clone());
+                    lint_file(&file, None, &settings);
+                    reparsed = Some(file);
+                });
+                diagnostics.push(lint_time);
+                if long {
+                    long_diagnostics.push(lint_time);
+                }
+                let file = reparsed.expect("parsed");
+                completion.push(time(|| completions(&file, cursor, &corpus)));
+            }
+        }
+    }
+
+    println!("replayed {} SigmaHQ rules", texts.len());
+    report("completion", &mut completion);
+    report("hover", &mut hovers);
+    report("diagnostics after an edit", &mut diagnostics);
+    report(
+        &format!("diagnostics after an edit, rules of {LONG_RULE_LINES}+ lines"),
+        &mut long_diagnostics,
+    );
+    println!(
+        "cold start in-process (index validated, first completion): {:.1} ms",
+        ms(cold_in_process)
+    );
+    println!("peak RSS in-process: {} MB", peak_rss_kb("self") / 1024);
+    server_cold_start();
+}
+
+/// Starts the server `COLD_STARTS` times: process start to the first
+/// completion answer, and the server's own peak RSS.
+fn server_cold_start() {
+    let text = "title: t\nlogsource:\n    category: process_creation\n    product: windows\ndetection:\n    sel:\n        \n    condition: sel\n";
+    let mut starts = Vec::new();
+    let mut rss_kb = 0;
+    for _ in 0..COLD_STARTS {
+        let started = Instant::now();
+        let mut session = lsp::Session::start();
+        session.initialize(&["utf-8"]);
+        session.open(text);
+        let answer = session.result("textDocument/completion", session.at(6, 8));
+        starts.push(started.elapsed());
+        assert!(answer.as_array().is_some_and(|items| !items.is_empty()));
+        rss_kb = rss_kb.max(peak_rss_kb(&session.child.id().to_string()));
+        session.shutdown();
+    }
+    report("server cold start to first completion", &mut starts);
+    println!("peak RSS of the server: {} MB", rss_kb / 1024);
+}
+
+fn time<T>(work: impl FnOnce() -> T) -> Duration {
+    let started = Instant::now();
+    std::hint::black_box(work());
+    started.elapsed()
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn report(what: &str, times: &mut [Duration]) {
+    if times.is_empty() {
+        println!("{what}: no samples");
+        return;
+    }
+    times.sort();
+    let at = |percentile: usize| times[(times.len() * percentile / 100).min(times.len() - 1)];
+    println!(
+        "{what}: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms ({} samples)",
+        ms(at(50)),
+        ms(at(99)),
+        ms(times[times.len() - 1]),
+        times.len()
+    );
+}
+
+/// `VmHWM` of a process (`self` or a pid), in kB.
+fn peak_rss_kb(process: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}

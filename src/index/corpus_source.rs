@@ -1,0 +1,534 @@
+//! The corpus index as the language server's [`CorpusSource`]: reads of the
+//! archived data in place, answered per keystroke.
+//!
+//! "High reach" is defined from the data: for a logsource, take every test
+//! its rules make with the number of its rules making it; a test is high
+//! reach when that number is above the 95th percentile. A filter selecting
+//! several logsources (`/windows/`) pools their tests, each counted per
+//! logsource. One pass over the indicators, on the first value hover, sorts
+//! those numbers per logsource; cuts are then cached per filter.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use super::model::{ArchivedIndexData, op_code};
+use super::query::{self, Limits, NameCount, field_position, logsource_key, parse_indicator};
+use super::{Index, IndexError};
+use crate::analysis::corpus::{
+    CorpusSource, FieldAlias, FieldUsage, LogSourceKey, RuleCount, RuleExample, ValueInfo,
+    ValueReach,
+};
+
+/// Fields one answer lists at most: a rule without a logsource gets the
+/// whole corpus's fields, thousands of them.
+const MAX_FIELDS: usize = 300;
+/// Values one completion lists at most.
+const MAX_VALUES: usize = 50;
+/// The percentile above which a test is high reach.
+const HIGH_REACH_PERCENTILE: usize = 95;
+/// Example rules and techniques a value hover shows.
+const VALUE_HOVER_LIMITS: Limits = Limits { rows: 5, rules: 3 };
+
+enum Source {
+    Embedded(&'static Index),
+    Loaded(Index),
+}
+
+pub struct IndexCorpus {
+    index: Source,
+    /// Per logsource (by position): its rules' count for each test they make, sorted.
+    reach_per_logsource: OnceLock<Vec<Vec<u32>>>,
+    /// Logsource filter -> its high-reach cut.
+    high_reach_cuts: Mutex<HashMap<LogSourceKey, u32>>,
+}
+
+impl IndexCorpus {
+    /// The index built into the binary.
+    pub fn embedded() -> Result<IndexCorpus, IndexError> {
+        Ok(IndexCorpus::with(Source::Embedded(Index::embedded()?)))
+    }
+
+    pub fn new(index: Index) -> IndexCorpus {
+        IndexCorpus::with(Source::Loaded(index))
+    }
+
+    fn with(index: Source) -> IndexCorpus {
+        IndexCorpus {
+            index,
+            reach_per_logsource: OnceLock::new(),
+            high_reach_cuts: Mutex::default(),
+        }
+    }
+
+    fn data(&self) -> &ArchivedIndexData {
+        match &self.index {
+            Source::Embedded(index) => index.data(),
+            Source::Loaded(index) => index.data(),
+        }
+    }
+
+    /// Which logsources (by position) the filter selects.
+    fn scope(&self, filter: &LogSourceKey) -> Vec<bool> {
+        let data = self.data();
+        (0..data.logsources.len() as u32)
+            .map(|ls| filter.selects(&logsource_key(data, ls)))
+            .collect()
+    }
+
+    fn high_reach_cut(&self, filter: &LogSourceKey) -> u32 {
+        let cached = self.lock_cuts().get(filter).copied();
+        cached.unwrap_or_else(|| {
+            let per_logsource = self.reach_per_logsource();
+            let selected: Vec<&Vec<u32>> = self
+                .scope(filter)
+                .iter()
+                .zip(per_logsource)
+                .filter_map(|(selected, counts)| selected.then_some(counts))
+                .collect();
+            let pooled;
+            let counts: &[u32] = match selected.as_slice() {
+                [one] => one,
+                several => {
+                    let mut all: Vec<u32> =
+                        several.iter().flat_map(|c| c.iter().copied()).collect();
+                    all.sort_unstable();
+                    pooled = all;
+                    &pooled
+                }
+            };
+            let cut = counts
+                .get(counts.len() * HIGH_REACH_PERCENTILE / 100)
+                .or(counts.last())
+                .copied()
+                .unwrap_or(0);
+            self.lock_cuts().insert(filter.clone(), cut);
+            cut
+        })
+    }
+
+    fn reach_per_logsource(&self) -> &[Vec<u32>] {
+        self.reach_per_logsource.get_or_init(|| {
+            let data = self.data();
+            let mut counts = vec![Vec::new(); data.logsources.len()];
+            for indicator in data.indicators.iter() {
+                for c in indicator.per_logsource.iter() {
+                    counts[c.key.to_native() as usize].push(c.rules.to_native());
+                }
+            }
+            for list in &mut counts {
+                list.sort_unstable();
+            }
+            counts
+        })
+    }
+
+    fn lock_cuts(&self) -> std::sync::MutexGuard<'_, HashMap<LogSourceKey, u32>> {
+        // A poisoned cache only lost an insert: keep using it.
+        self.high_reach_cuts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Rules of the selected logsources in a per-logsource count list.
+fn scoped_rules(per_logsource: &[super::model::ArchivedCount], scope: &[bool]) -> u32 {
+    per_logsource
+        .iter()
+        .filter(|c| scope[c.key.to_native() as usize])
+        .map(|c| c.rules.to_native())
+        .sum()
+}
+
+/// The logsource, then its product alone, then everything.
+fn fallback_scopes(logsource: &LogSourceKey) -> Vec<LogSourceKey> {
+    let mut scopes = vec![logsource.clone()];
+    let product = LogSourceKey {
+        product: logsource.product.clone(),
+        ..LogSourceKey::default()
+    };
+    if !scopes.contains(&product) {
+        scopes.push(product);
+    }
+    if !scopes.contains(&LogSourceKey::default()) {
+        scopes.push(LogSourceKey::default());
+    }
+    scopes
+}
+
+fn rule_counts(rows: impl IntoIterator<Item = NameCount>) -> Vec<RuleCount> {
+    rows.into_iter()
+        .map(|row| RuleCount {
+            name: row.name,
+            rules: row.rules,
+        })
+        .collect()
+}
+
+/// Counts per name, most rules first, then by name.
+fn ranked(counts: HashMap<String, u32>) -> Vec<RuleCount> {
+    let mut rows: Vec<RuleCount> = counts
+        .into_iter()
+        .map(|(name, rules)| RuleCount { name, rules })
+        .collect();
+    rows.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+    rows
+}
+
+impl CorpusSource for IndexCorpus {
+    fn field_usage(&self, logsource: &LogSourceKey) -> Vec<FieldUsage> {
+        let data = self.data();
+        let counts = fallback_scopes(logsource)
+            .iter()
+            .map(|filter| {
+                let mut counts: HashMap<u32, u32> = HashMap::new();
+                for (ls, _) in self.scope(filter).iter().enumerate().filter(|(_, s)| **s) {
+                    for c in data.logsources[ls].fields.iter() {
+                        *counts.entry(c.key.to_native()).or_default() += c.rules.to_native();
+                    }
+                }
+                counts
+            })
+            .find(|counts| !counts.is_empty())
+            .unwrap_or_default();
+        let mut usage: Vec<(u32, u32)> = counts.into_iter().collect();
+        let name = |field: u32| data.fields[field as usize].name.as_str();
+        usage.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
+        usage.truncate(MAX_FIELDS);
+        usage
+            .into_iter()
+            .map(|(field, rules)| FieldUsage {
+                field: name(field).to_string(),
+                rules,
+                aliases: data.fields[field as usize]
+                    .aliases
+                    .iter()
+                    .map(|a| FieldAlias {
+                        vendor: a.vendor.to_string(),
+                        field: a.field.to_string(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn value_reach(
+        &self,
+        logsource: &LogSourceKey,
+        field_spec: &str,
+        prefix: &str,
+    ) -> Vec<ValueReach> {
+        let data = self.data();
+        // A stand-in value: only the field and operator the spec makes count here.
+        let Ok(key) = parse_indicator(field_spec, "x", Some(logsource)) else {
+            return Vec::new();
+        };
+        let Some(field) = field_position(data, &key.field) else {
+            return Vec::new();
+        };
+        let op = op_code(key.op);
+        let indicators = &data.indicators;
+        let first = indicators.partition_point(|i| (i.field.to_native(), i.op) < (field, op));
+        let end = indicators.partition_point(|i| (i.field.to_native(), i.op) <= (field, op));
+        let scope = self.scope(logsource);
+        let prefix = prefix.to_lowercase();
+        let mut values: Vec<(u32, usize)> = (first..end)
+            .filter(|&i| indicators[i].value.starts_with(prefix.as_str()))
+            .map(|i| (scoped_rules(&indicators[i].per_logsource, &scope), i))
+            .filter(|&(rules, _)| rules > 0)
+            .collect();
+        values.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        values.truncate(MAX_VALUES);
+        values
+            .into_iter()
+            .map(|(rules, i)| ValueReach {
+                value: indicators[i].value.to_string(),
+                rules,
+                vendors: indicators[i]
+                    .per_vendor
+                    .iter()
+                    .map(|c| data.vendors[c.key.to_native() as usize].to_string())
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn value_info(
+        &self,
+        logsource: &LogSourceKey,
+        field_spec: &str,
+        value: &str,
+    ) -> Option<ValueInfo> {
+        let reach = query::reach(self.data(), field_spec, value, None, VALUE_HOVER_LIMITS).ok()?;
+        if reach.reach == 0 {
+            return None;
+        }
+        let in_logsource = reach
+            .per_logsource
+            .iter()
+            .filter(|row| logsource.selects(&LogSourceKey::parse(&row.name)))
+            .map(|row| row.rules)
+            .sum();
+        Some(ValueInfo {
+            op: reach.op,
+            reach: reach.reach,
+            in_logsource,
+            per_vendor: rule_counts(reach.per_vendor),
+            techniques: rule_counts(
+                reach
+                    .per_technique
+                    .into_iter()
+                    .take(VALUE_HOVER_LIMITS.rows),
+            ),
+            high_reach_above: self.high_reach_cut(logsource),
+            examples: reach
+                .rules
+                .into_iter()
+                .map(|rule| RuleExample {
+                    title: rule.title,
+                    vendor: rule.vendor,
+                    author: rule.author,
+                })
+                .collect(),
+            field: reach.field,
+            value: reach.value,
+        })
+    }
+
+    fn technique_rules(&self, id: &str) -> Vec<RuleCount> {
+        let no_rows = Limits { rows: 0, rules: 0 };
+        query::technique_guide(self.data(), id, no_rows)
+            .map(|guide| rule_counts(guide.per_vendor))
+            .unwrap_or_default()
+    }
+
+    fn logsource_values(&self, part: &str, within: &LogSourceKey) -> Vec<RuleCount> {
+        // The other parts filter; the asked part is open.
+        let mut filter = within.clone();
+        let Some(open) = part_of(&mut filter, part) else {
+            return Vec::new();
+        };
+        open.clear();
+        let data = self.data();
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        for ls in 0..data.logsources.len() as u32 {
+            let mut key = logsource_key(data, ls);
+            if !filter.selects(&key) {
+                continue;
+            }
+            let value = part_of(&mut key, part)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            if !value.is_empty() {
+                *counts.entry(value).or_default() += data.logsources[ls as usize].rules.to_native();
+            }
+        }
+        ranked(counts)
+    }
+}
+
+fn part_of<'a>(key: &'a mut LogSourceKey, part: &str) -> Option<&'a mut String> {
+    match part {
+        "category" => Some(&mut key.category),
+        "product" => Some(&mut key.product),
+        "service" => Some(&mut key.service),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Completion and hover over an index built from the fixture corpus.
+
+    use std::path::Path;
+    use std::sync::LazyLock;
+
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::analysis::completion::{Completion, completions};
+    use crate::analysis::fixture;
+    use crate::analysis::hover::hover;
+    use crate::corpus::sigma::read_corpus;
+    use crate::index::build::{BuildOptions, build_index};
+    use crate::index::store::encode;
+
+    static FIXTURE_CORPUS: LazyLock<IndexCorpus> = LazyLock::new(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        let rules = read_corpus(&root).expect("fixture corpus reads");
+        let data = build_index(&rules, &BuildOptions::default());
+        IndexCorpus::new(Index::from_bytes(&encode(&data)).expect("fresh index is valid"))
+    });
+
+    const PROCESS_CREATION: &str =
+        "logsource:\n    category: process_creation\n    product: windows\ndetection:\n    sel:\n";
+
+    /// The first `limit` completions in client order: label (detail) [filter text].
+    fn check_completions(text: &str, limit: usize, expect: Expect) {
+        let (file, offset) = fixture::parse(text);
+        let mut items = completions(&file, offset, &*FIXTURE_CORPUS);
+        let order = |c: &Completion| c.sort_text.clone().unwrap_or_else(|| c.label.clone());
+        items.sort_by_key(order);
+        let shown: String = items
+            .iter()
+            .take(limit)
+            .map(|item| {
+                let detail = item.detail.as_deref().unwrap_or_default();
+                match &item.filter_text {
+                    Some(filter) => format!("{} ({detail}) [{filter}]\n", item.label),
+                    None => format!("{} ({detail})\n", item.label),
+                }
+            })
+            .collect();
+        expect.assert_eq(&shown);
+    }
+
+    fn check_hover(text: &str, expect: Expect) {
+        let (file, offset) = fixture::parse(text);
+        let shown = hover(&file, offset, &*FIXTURE_CORPUS).map_or("none".into(), |h| h.markdown);
+        expect.assert_eq(&shown);
+    }
+
+    #[test]
+    fn fields_rank_by_corpus_use_with_aliases() {
+        check_completions(
+            &format!("{PROCESS_CREATION}        $0\n"),
+            3,
+            expect![[r#"
+            Image (5 corpus rules · elastic process.executable · splunk_cim Processes.process_path · splunk_short process_name · splunk_raw NewProcessName · windows_security NewProcessName · mde FolderPath · sentinel_securityevent NewProcessName · sentinel_asim TargetProcessName)
+            CommandLine (3 corpus rules · elastic process.command_line · splunk_cim Processes.process · splunk_short process · splunk_raw Process_Command_Line · mde ProcessCommandLine · sentinel_asim TargetProcessCommandLine)
+            User (3 corpus rules · elastic user.name · splunk_cim Processes.user · mde AccountName · sentinel_securityevent SubjectUserName · sentinel_asim TargetUsername)
+        "#]],
+        );
+    }
+
+    #[test]
+    fn a_vendor_field_name_offers_the_canonical_field() {
+        check_completions(
+            &format!("{PROCESS_CREATION}        process.na$0\n"),
+            1,
+            expect![[r#"
+                Image (5 corpus rules · elastic process.executable · splunk_cim Processes.process_path · splunk_short process_name · splunk_raw NewProcessName · windows_security NewProcessName · mde FolderPath · sentinel_securityevent NewProcessName · sentinel_asim TargetProcessName) [process.name]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn fields_fall_back_to_the_product_then_everything() {
+        let image_load = "logsource:\n    category: image_load\n    product: windows\ndetection:\n    sel:\n        $0\n";
+        check_completions(
+            image_load,
+            2,
+            expect![[r#"
+            Image (5 corpus rules · elastic process.executable · splunk_cim Processes.process_path · splunk_short process_name · splunk_raw NewProcessName · windows_security NewProcessName · mde FolderPath · sentinel_securityevent NewProcessName · sentinel_asim TargetProcessName)
+            CommandLine (3 corpus rules · elastic process.command_line · splunk_cim Processes.process · splunk_short process · splunk_raw Process_Command_Line · mde ProcessCommandLine · sentinel_asim TargetProcessCommandLine)
+        "#]],
+        );
+        let linux = "logsource:\n    product: linux\ndetection:\n    sel:\n        $0\n";
+        check_completions(
+            linux,
+            2,
+            expect![[r#"
+            Image (5 corpus rules · elastic process.executable · splunk_cim Processes.process_path · splunk_short process_name · splunk_raw NewProcessName · windows_security NewProcessName · mde FolderPath · sentinel_securityevent NewProcessName · sentinel_asim TargetProcessName)
+            CommandLine (3 corpus rules · elastic process.command_line · splunk_cim Processes.process · splunk_short process · splunk_raw Process_Command_Line · mde ProcessCommandLine · sentinel_asim TargetProcessCommandLine)
+        "#]],
+        );
+    }
+
+    #[test]
+    fn values_follow_the_operator_and_prefix() {
+        check_completions(
+            &format!("{PROCESS_CREATION}        Image|endswith: '\\n$0'\n"),
+            3,
+            expect![[r#"
+                \netsh.exe (4 corpus rules)
+            "#]],
+        );
+        check_completions(
+            &format!("{PROCESS_CREATION}        CommandLine|contains: $0\n"),
+            5,
+            expect![[r#"
+                -interface (1 corpus rules)
+                advfirewall (1 corpus rules)
+                interface (1 corpus rules)
+                portproxy (1 corpus rules)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn logsource_values_rank_by_corpus_use() {
+        check_completions(
+            "logsource:\n    product: windows\n    category: $0\n",
+            2,
+            expect![[r#"
+                process_creation (category, 5 corpus rules)
+                create_remote_thread (category (taxonomy))
+            "#]],
+        );
+    }
+
+    #[test]
+    fn value_hover_shows_reach_vendors_techniques_and_authors() {
+        check_hover(
+            &format!("{PROCESS_CREATION}        Image|endswith: '\\net$0sh.exe'\n"),
+            expect![[r#"
+                **Image ends_with `\netsh.exe`**
+
+                Reach: 4 corpus rules, 4 with `process_creation/windows/`.
+
+                Per vendor: sigma 4
+
+                Techniques: T1090 2, T1685 1
+
+                Rules:
+                - Fixture Netsh Port Forwarding (sigma, by Fixture Author One)
+                - Fixture Netsh Firewall Change (sigma, by Fixture Author Two)
+                - Fixture Netsh Wildcard And Windash (sigma, by Fixture Author Three)"#]],
+        );
+        check_hover(
+            &format!("{PROCESS_CREATION}        Image|endswith: '\\not$0epad.exe'\n"),
+            expect!["none"],
+        );
+    }
+
+    #[test]
+    fn field_hover_shows_usage_aliases_and_top_values() {
+        check_hover(
+            &format!("{PROCESS_CREATION}        Ima$0ge|endswith: x\n"),
+            expect![[r#"
+                **Image**
+
+                In the SigmaHQ taxonomy for `process_creation/windows/`.
+
+                Used by 5 corpus rules with this logsource.
+
+                Aliases:
+                - elastic: `process.executable`, `process.name`
+                - splunk_cim: `Processes.process_path`, `Processes.process_name`, `Filesystem.process_path`, `Registry.process_path`
+                - splunk_short: `process_name`, `process_path`
+                - splunk_raw: `NewProcessName`
+                - windows_security: `NewProcessName`
+                - mde: `FolderPath`, `FileName`, `InitiatingProcessFolderPath`, `InitiatingProcessFileName`
+                - sentinel_securityevent: `NewProcessName`
+                - sentinel_asim: `TargetProcessName`, `ActingProcessName`, `SrcProcessName`
+
+                Top values:
+                - `\netsh.exe` (4 rules)
+                - `\cmd.exe` (1 rules)
+                - `netsh.exe` (1 rules)"#]],
+        );
+    }
+
+    #[test]
+    fn tag_hover_counts_corpus_rules() {
+        check_hover(
+            "tags:\n    - attack.t10$090\n",
+            expect![[r#"
+            **T1090** Proxy
+
+            Tactics: command-and-control
+
+            Corpus rules: 2 (sigma 2)"#]],
+        );
+    }
+}

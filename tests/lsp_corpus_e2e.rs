@@ -1,0 +1,84 @@
+//! The server with the embedded corpus index: completion ranked by corpus
+//! use, hover with indicator reach, and a clear error for a bad `--index`.
+
+mod support;
+
+use std::process::Command;
+
+use serde_json::Value;
+use support::lsp::Session;
+
+const RULE: &str = "\
+title: t
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\\powershell.exe'
+        
+    condition: selection
+";
+
+/// Labels in the order a client shows them (by `sortText`, then label).
+fn ranked_labels(completion: &Value) -> Vec<String> {
+    let mut items: Vec<(String, String)> = completion
+        .as_array()
+        .expect("a completion list")
+        .iter()
+        .map(|item| {
+            let label = item["label"].as_str().unwrap().to_string();
+            let sort = item["sortText"].as_str().unwrap_or(&label).to_string();
+            (sort, label)
+        })
+        .collect();
+    items.sort();
+    items.into_iter().map(|(_, label)| label).collect()
+}
+
+#[test]
+fn completion_and_hover_use_the_embedded_index() {
+    let mut session = Session::start();
+    session.initialize(&["utf-8"]);
+    session.open(RULE);
+    session.diagnostics(1);
+
+    let completion = session.result("textDocument/completion", session.at(7, 8));
+    let labels = ranked_labels(&completion);
+    let top: Vec<&str> = labels.iter().take(2).map(String::as_str).collect();
+    assert!(
+        top.contains(&"Image") && top.contains(&"CommandLine"),
+        "{labels:?}"
+    );
+    let image = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["label"] == "Image")
+        .unwrap();
+    assert!(
+        image["detail"].as_str().unwrap().contains("corpus rules"),
+        "{image}"
+    );
+
+    let hover = session.result("textDocument/hover", session.at(6, 28));
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert!(markdown.contains("Reach: "), "{markdown}");
+    assert!(markdown.contains("by "), "authors are credited: {markdown}");
+    session.shutdown();
+}
+
+#[test]
+fn a_bad_index_file_stops_the_server_with_a_clear_error() {
+    let bad = std::env::temp_dir().join(format!("sigmalens-bad-index-{}", std::process::id()));
+    std::fs::write(&bad, b"not an index").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_sigmalens"))
+        .args(["server", "--stdio", "--index"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&bad).unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a sigmalens corpus index"), "{stderr}");
+}
