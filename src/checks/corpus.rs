@@ -206,7 +206,10 @@ impl<'a> RuleInCorpus<'a> {
     /// summed similarity of the `neighbours` most similar rules making them,
     /// then how often they go with the rule's positive tests anywhere, then
     /// how common they are under the logsource.
-    pub fn suggest_exclusions(&self, neighbours: usize) -> Vec<ExclusionSuggestion> {
+    pub fn suggest_exclusions(
+        &self,
+        neighbours: usize,
+    ) -> impl Iterator<Item = ExclusionSuggestion> + '_ {
         let data = self.data();
         let tables = self.index.tables();
         let mut by_exclusion: BTreeMap<u32, (f64, Vec<u32>)> = BTreeMap::new();
@@ -226,25 +229,22 @@ impl<'a> RuleInCorpus<'a> {
         let logsource_rules = self
             .logsource_position
             .map_or(0, |p| data.logsources[p as usize].rules.to_native());
-        for (position, exclusion) in data.exclusions.iter().enumerate() {
-            let together: f64 = exclusion
-                .per_indicator
-                .iter()
-                .filter_map(|c| {
-                    let reach = indicators.get(&c.key.to_native())?;
-                    Some(f64::from(c.rules.to_native()) / *reach as f64)
-                })
-                .sum();
-            let common = exclusion
-                .per_logsource
-                .iter()
-                .find(|c| Some(c.key.to_native()) == self.logsource_position)
-                .map_or(0.0, |c| {
-                    f64::from(c.rules.to_native()) / f64::from(logsource_rules.max(1))
-                });
-            let evidence = COOCCURRENCE_WEIGHT * together + LOGSOURCE_WEIGHT * common;
-            if evidence > 0.0 {
-                by_exclusion.entry(position as u32).or_default().0 += evidence;
+        let mut evidence: BTreeMap<u32, f64> = BTreeMap::new();
+        for (&indicator, &reach) in &indicators {
+            for &(exclusion, together) in &tables.exclusions_by_indicator[indicator as usize] {
+                *evidence.entry(exclusion).or_default() +=
+                    COOCCURRENCE_WEIGHT * f64::from(together) / reach as f64;
+            }
+        }
+        if let Some(logsource) = self.logsource_position {
+            for &(exclusion, rules) in &tables.exclusions_by_logsource[logsource as usize] {
+                *evidence.entry(exclusion).or_default() +=
+                    LOGSOURCE_WEIGHT * f64::from(rules) / f64::from(logsource_rules.max(1));
+            }
+        }
+        for (exclusion, weight) in evidence {
+            if weight > 0.0 {
+                by_exclusion.entry(exclusion).or_default().0 += weight;
             }
         }
         let own_exclusions: BTreeSet<u32> = self
@@ -252,10 +252,21 @@ impl<'a> RuleInCorpus<'a> {
             .iter()
             .filter_map(|k| exclusion_position(data, k))
             .collect();
-        let mut suggestions: Vec<ExclusionSuggestion> = by_exclusion
+        let mut ranked: Vec<(u32, f64, Vec<u32>)> = by_exclusion
             .into_iter()
             .filter(|(exclusion, _)| !own_exclusions.contains(exclusion))
-            .filter_map(|(exclusion, (score, rules))| {
+            .map(|(exclusion, (score, rules))| (exclusion, score, rules))
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(b.2.len().cmp(&a.2.len()))
+                .then(a.0.cmp(&b.0))
+        });
+        // Keys are built only for the suggestions a caller reads: most
+        // candidates are never shown.
+        ranked
+            .into_iter()
+            .filter_map(move |(exclusion, score, rules)| {
                 Some(ExclusionSuggestion {
                     exclusion,
                     key: exclusion_key(data, exclusion)?,
@@ -263,14 +274,6 @@ impl<'a> RuleInCorpus<'a> {
                     score,
                 })
             })
-            .collect();
-        suggestions.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(b.rules.len().cmp(&a.rules.len()))
-                .then(a.exclusion.cmp(&b.exclusion))
-        });
-        suggestions
     }
 
     /// The logsource's fields as completion would offer the one for `field`

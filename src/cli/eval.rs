@@ -86,7 +86,6 @@ pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) 
         }
         let ranked: Vec<_> = in_corpus
             .suggest_exclusions(settings.thresholds.exclusion_neighbours)
-            .into_iter()
             .filter(|s| sigma_item(&s.key).is_some())
             .take(10)
             .collect();

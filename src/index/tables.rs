@@ -15,6 +15,11 @@ pub struct RuleTables {
     pub by_id: HashMap<String, Vec<u32>>,
     /// Per logsource position: the reach there of every test seen there, ascending.
     pub reach_by_logsource: Vec<Vec<u32>>,
+    /// Indicator -> (exclusion, rules using both), so scoring exclusions for
+    /// a rule visits only those that ever go with its tests.
+    pub exclusions_by_indicator: Vec<Vec<(u32, u32)>>,
+    /// Logsource -> (exclusion, rules of that logsource excluding it).
+    pub exclusions_by_logsource: Vec<Vec<(u32, u32)>>,
 }
 
 impl RuleTables {
@@ -25,6 +30,8 @@ impl RuleTables {
             exclusions: vec![Vec::new(); rules],
             by_id: HashMap::new(),
             reach_by_logsource: vec![Vec::new(); data.logsources.len()],
+            exclusions_by_indicator: vec![Vec::new(); data.indicators.len()],
+            exclusions_by_logsource: vec![Vec::new(); data.logsources.len()],
         };
         for (position, indicator) in data.indicators.iter().enumerate() {
             for rule in indicator.rules.iter() {
@@ -38,8 +45,17 @@ impl RuleTables {
             reaches.sort_unstable();
         }
         for (position, exclusion) in data.exclusions.iter().enumerate() {
+            let position = position as u32;
             for rule in exclusion.rules.iter() {
-                tables.exclusions[rule.to_native() as usize].push(position as u32);
+                tables.exclusions[rule.to_native() as usize].push(position);
+            }
+            for count in exclusion.per_indicator.iter() {
+                tables.exclusions_by_indicator[count.key.to_native() as usize]
+                    .push((position, count.rules.to_native()));
+            }
+            for count in exclusion.per_logsource.iter() {
+                tables.exclusions_by_logsource[count.key.to_native() as usize]
+                    .push((position, count.rules.to_native()));
             }
         }
         for (position, rule) in data.rules.iter().enumerate() {

@@ -51,9 +51,8 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let thresholds = &ctx.settings.thresholds;
-    let suggestions = in_corpus.suggest_exclusions(thresholds.exclusion_neighbours);
-    for suggestion in suggestions
-        .iter()
+    for suggestion in in_corpus
+        .suggest_exclusions(thresholds.exclusion_neighbours)
         .filter(|s| sigma_item(&s.key).is_some())
         .take(thresholds.exclusion_suggestions)
     {
@@ -84,7 +83,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             diagnostic.severity = Severity::Hint;
         }
         let kind = if strong { "main" } else { "optional" };
-        if let Some(fix) = filter_fix(ctx.text(), detection, suggestion, kind) {
+        if let Some(fix) = filter_fix(ctx.text(), detection, &suggestion, kind) {
             diagnostic = diagnostic.with_fix(fix);
         }
         out.push(diagnostic);
