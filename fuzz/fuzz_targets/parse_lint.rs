@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
         Err((lossy, _)) => lossy,
     };
     let file = RuleFile::parse(text);
-    let diagnostics = checks::lint_file(&file, None, &Settings::default());
+    let index = sigmalens::index::Index::embedded().ok();
+    let diagnostics = checks::lint_file(&file, None, &Settings::default(), index);
     // Fixes must apply cleanly to whatever the checks proposed.
     let _ = sigmalens::lint::apply_fixes(&file.text, &diagnostics);
 });
