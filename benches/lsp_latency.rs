@@ -41,6 +41,8 @@ fn main() {
     }
     let started = Instant::now();
     let corpus = IndexCorpus::embedded().expect("embedded index is valid");
+    // Diagnostics as the server computes them: corpus checks included.
+    let index = sigmalens::index::Index::embedded().expect("embedded index is valid");
     let first = RuleFile::parse(
         "logsource:\n    category: process_creation\n    product: windows\ndetection:\n    sel:\n        \n"
             .to_string(),
@@ -98,7 +100,7 @@ fn main() {
                 let mut reparsed = None;
                 let lint_time = time(|| {
                     let file = RuleFile::parse(edited.clone());
-                    lint_file(&file, None, &settings);
+                    lint_file(&file, None, &settings, Some(index));
                     reparsed = Some(file);
                 });
                 diagnostics.push(lint_time);

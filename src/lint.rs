@@ -127,7 +127,8 @@ fn lint_input(input: Input, settings: &Settings) -> Linted {
     }
     let file = match rules::invalid_input::decode(bytes) {
         Ok(text) => RuleFile::parse(text),
-        Err((lossy, diagnostic)) => {
+        Err(undecodable) => {
+            let (lossy, diagnostic) = *undecodable;
             // The lossy text is parsed only so the finding can show a code frame.
             return Linted {
                 input,

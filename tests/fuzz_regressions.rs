@@ -13,7 +13,7 @@ fn former_crashes_stay_fixed() {
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        let text = invalid_input::decode(bytes).unwrap_or_else(|(lossy, _)| lossy);
+        let text = invalid_input::decode(bytes).unwrap_or_else(|bad| bad.0);
         let file = RuleFile::parse(text);
         let diagnostics = checks::lint_file(&file, None, &Settings::default(), None);
         for diagnostic in &diagnostics {

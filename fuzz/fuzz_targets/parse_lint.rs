@@ -8,10 +8,7 @@ use sigmalens::config::Settings;
 use sigmalens::rule::RuleFile;
 
 fuzz_target!(|data: &[u8]| {
-    let text = match invalid_input::decode(data.to_vec()) {
-        Ok(text) => text,
-        Err((lossy, _)) => lossy,
-    };
+    let text = invalid_input::decode(data.to_vec()).unwrap_or_else(|bad| bad.0);
     let file = RuleFile::parse(text);
     let index = sigmalens::index::Index::embedded().ok();
     let diagnostics = checks::lint_file(&file, None, &Settings::default(), index);

@@ -25,7 +25,7 @@ crate::check! {
 /// Checks the raw bytes of a file; the lint driver calls this before
 /// parsing. On failure it returns the text decoded lossily (so the finding
 /// can point at the bad byte in a code frame) and the finding.
-pub fn decode(bytes: Vec<u8>) -> Result<String, (String, Diagnostic)> {
+pub fn decode(bytes: Vec<u8>) -> Result<String, Box<(String, Diagnostic)>> {
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         return Err(at_byte(
             &bytes,
@@ -50,7 +50,7 @@ pub fn diagnostic(range: TextRange, message: String) -> Diagnostic {
     }
 }
 
-fn at_byte(bytes: &[u8], at: usize, what: &str) -> (String, Diagnostic) {
+fn at_byte(bytes: &[u8], at: usize, what: &str) -> Box<(String, Diagnostic)> {
     let valid = String::from_utf8_lossy(&bytes[..at]);
     let lossy = format!("{valid}{}", String::from_utf8_lossy(&bytes[at..]));
     let offset = valid.len() as u32;
@@ -59,10 +59,10 @@ fn at_byte(bytes: &[u8], at: usize, what: &str) -> (String, Diagnostic) {
         .next()
         .map_or(0, char::len_utf8) as u32;
     let message = format!("{what}: bad byte 0x{:02x}", bytes[at]);
-    (
+    Box::new((
         lossy,
         diagnostic(TextRange::new(offset, offset + next), message),
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -72,11 +72,11 @@ mod tests {
     #[test]
     fn points_at_the_bad_byte() {
         assert_eq!(decode(b"title: ok\n".to_vec()).unwrap(), "title: ok\n");
-        let (text, error) = decode(b"title: ok\nid: caf\xe9\n".to_vec()).unwrap_err();
+        let (text, error) = *decode(b"title: ok\nid: caf\xe9\n".to_vec()).unwrap_err();
         assert_eq!(error.message, "file is not valid UTF-8: bad byte 0xe9");
         assert_eq!(error.range.slice(&text), "\u{fffd}");
         assert_eq!(&text[..error.range.start as usize], "title: ok\nid: caf");
-        let (_, error) = decode(b"ab\0".to_vec()).unwrap_err();
+        let (_, error) = *decode(b"ab\0".to_vec()).unwrap_err();
         assert!(error.message.starts_with("file is binary"));
     }
 }
