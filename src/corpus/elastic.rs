@@ -145,13 +145,8 @@ id = "T1090"
         assert_eq!(rule.level, "medium");
         assert_eq!(rule.techniques, ["T1562", "T1562.004", "T1090"]);
         assert_eq!(rule.logsource.key(), "process_creation/windows/");
-        let fields: Vec<(&str, Polarity)> = rule
-            .predicates
-            .iter()
-            .map(|p| (p.field.as_str(), p.polarity))
-            .collect();
         assert_eq!(
-            fields,
+            rule.field_polarities(),
             [
                 ("process.name", Polarity::Positive),
                 ("process.parent.name", Polarity::Exclusion)

@@ -118,6 +118,15 @@ pub struct CorpusRule {
 }
 
 impl CorpusRule {
+    /// Field and polarity of each predicate, for the readers' tests.
+    #[cfg(test)]
+    pub fn field_polarities(&self) -> Vec<(&str, super::predicate::Polarity)> {
+        self.predicates
+            .iter()
+            .map(|p| (p.field.as_str(), p.polarity))
+            .collect()
+    }
+
     /// An empty rule of `vendor` at `path`, under the vendor's license.
     pub fn new(vendor: Vendor, path: &str) -> CorpusRule {
         CorpusRule {

@@ -79,13 +79,8 @@ query: |
         assert_eq!(rule.level, "medium");
         assert_eq!(rule.techniques, ["T1090"]);
         assert_eq!(rule.logsource.key(), "process_creation/windows/");
-        let fields: Vec<(&str, Polarity)> = rule
-            .predicates
-            .iter()
-            .map(|p| (p.field.as_str(), p.polarity))
-            .collect();
         assert_eq!(
-            fields,
+            rule.field_polarities(),
             [
                 ("NewProcessName", Polarity::Positive),
                 ("ParentProcessName", Polarity::Exclusion)

@@ -122,13 +122,8 @@ tags:
         assert_eq!(rule.date, "2023-05-06");
         assert_eq!(rule.techniques, ["T1090", "T1562.004"]);
         assert_eq!(rule.logsource.key(), "process_creation//");
-        let fields: Vec<(&str, Polarity)> = rule
-            .predicates
-            .iter()
-            .map(|p| (p.field.as_str(), p.polarity))
-            .collect();
         assert_eq!(
-            fields,
+            rule.field_polarities(),
             [
                 ("Processes.process_name", Polarity::Positive),
                 ("Processes.parent_process_name", Polarity::Exclusion)
