@@ -1270,7 +1270,7 @@ fn call_node(name: &str, args: &[Expr]) -> Node {
             .collect()
     };
     match (name, field) {
-        ("isnotempty" | "isnotnull", Some(field)) => {
+        ("isnotempty" | "notempty" | "isnotnull" | "notnull", Some(field)) => {
             test(field, Operator::IsNotNull, Vec::new(), false)
         }
         ("isempty" | "isnull", Some(field)) => test(field, Operator::IsNull, Vec::new(), false),
@@ -1317,7 +1317,7 @@ mod tests {
             | where EventID == 4688 and Process =~ "cmd.exe" and CommandLine has "-enc"
                 and Path contains @"C:\Temp\" and Name startswith "ps" and Name endswith ".exe"
                 and Cmd matches regex "a\\d+" and Host has_cs "X" and Tag has_all ("a", "b")
-                and Port >= 1024 and isnotempty(User) and isempty(Gone)
+                and Port >= 1024 and isnotempty(User) and isempty(Gone) and notempty(Dvc)
                 and ipv4_is_in_range(IP, "10.0.0.0/8") and tolower(Account) == "admin""#;
         assert_eq!(
             summary(query),
@@ -1334,6 +1334,7 @@ mod tests {
                 r#"Positive Port gte ["1024"]"#,
                 "Positive User is_not_null []",
                 "Positive Gone is_null []",
+                "Positive Dvc is_not_null []",
                 r#"Positive IP cidr ["10.0.0.0/8"]"#,
                 r#"Positive Account eq ["admin"]"#,
             ]
