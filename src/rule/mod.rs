@@ -214,6 +214,20 @@ pub struct Rule {
     pub detection: Option<Detection>,
 }
 
+impl Rule {
+    /// Every field item of every selection.
+    pub fn field_items(&self) -> impl Iterator<Item = &FieldItem> {
+        self.detection
+            .iter()
+            .flat_map(|d| d.selections.iter().flat_map(Selection::field_items))
+    }
+
+    /// The field items carrying `modifier`.
+    pub fn items_with(&self, modifier: Modifier) -> impl Iterator<Item = &FieldItem> {
+        self.field_items().filter(move |item| item.has(modifier))
+    }
+}
+
 /// A parsed rule file: text, line index, YAML tree and rules.
 #[derive(Debug, Clone)]
 pub struct RuleFile {

@@ -25,10 +25,7 @@ crate::check! {
 }
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(detection) = &ctx.rule.detection else {
-        return;
-    };
-    for item in detection.selections.iter().flat_map(|s| s.field_items()) {
+    for item in ctx.rule.field_items() {
         if item.values.len() != 1 {
             continue;
         }

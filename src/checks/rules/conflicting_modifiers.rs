@@ -27,10 +27,7 @@ crate::check! {
 }
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(detection) = &ctx.rule.detection else {
-        return;
-    };
-    for item in detection.selections.iter().flat_map(|s| s.field_items()) {
+    for item in ctx.rule.field_items() {
         let known: Vec<(Modifier, _)> = item
             .modifiers
             .iter()

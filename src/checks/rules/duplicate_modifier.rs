@@ -26,10 +26,7 @@ crate::check! {
 }
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(detection) = &ctx.rule.detection else {
-        return;
-    };
-    for item in detection.selections.iter().flat_map(|s| s.field_items()) {
+    for item in ctx.rule.field_items() {
         for (i, modifier) in item.modifiers.iter().enumerate() {
             let Ok(known) = modifier.value else { continue };
             if known.is_encoding() || !item.modifiers[..i].iter().any(|m| m.value == Ok(known)) {

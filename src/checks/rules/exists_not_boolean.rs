@@ -24,13 +24,7 @@ crate::check! {
 }
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(detection) = &ctx.rule.detection else {
-        return;
-    };
-    for item in detection.selections.iter().flat_map(|s| s.field_items()) {
-        if !item.has(Modifier::Exists) {
-            continue;
-        }
+    for item in ctx.rule.items_with(Modifier::Exists) {
         if item.is_list {
             out.push(Diagnostic::new(
                 &CHECK,

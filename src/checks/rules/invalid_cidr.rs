@@ -27,13 +27,7 @@ crate::check! {
 }
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(detection) = &ctx.rule.detection else {
-        return;
-    };
-    for item in detection.selections.iter().flat_map(|s| s.field_items()) {
-        if !item.has(Modifier::Cidr) {
-            continue;
-        }
+    for item in ctx.rule.items_with(Modifier::Cidr) {
         for value in &item.values {
             if let Err(reason) = parse_network(&value.text) {
                 out.push(Diagnostic::new(

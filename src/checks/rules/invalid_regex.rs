@@ -26,13 +26,7 @@ crate::check! {
 }
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(detection) = &ctx.rule.detection else {
-        return;
-    };
-    for item in detection.selections.iter().flat_map(|s| s.field_items()) {
-        if !item.has(Modifier::Re) {
-            continue;
-        }
+    for item in ctx.rule.items_with(Modifier::Re) {
         for value in item.values.iter().filter(|v| v.kind == ValueKind::Str) {
             if let Some(RegexProblem::Invalid(reason)) = regex_problem(&value.text) {
                 out.push(Diagnostic::new(

@@ -38,10 +38,7 @@ const NUMERIC_FIELDS: &[&str] = &[
 ];
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(detection) = &ctx.rule.detection else {
-        return;
-    };
-    for item in detection.selections.iter().flat_map(|s| s.field_items()) {
+    for item in ctx.rule.field_items() {
         // With a modifier the value may be meant as text (`|contains: '46'`).
         if !item.modifiers.is_empty() || !NUMERIC_FIELDS.contains(&item.field.value.as_str()) {
             continue;

@@ -59,10 +59,7 @@ impl Shape {
 }
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(detection) = &ctx.rule.detection else {
-        return;
-    };
-    for item in detection.selections.iter().flat_map(|s| s.field_items()) {
+    for item in ctx.rule.field_items() {
         if item.modifiers.is_empty() {
             wildcards_without_modifier(ctx, item, out);
         } else {
