@@ -150,6 +150,13 @@ impl Detection {
         self.selections.iter().find(|s| s.name.value == name)
     }
 
+    /// The conditions that parse; checks leave the others to SL501.
+    pub fn parsed_conditions(&self) -> impl Iterator<Item = &Condition> {
+        self.conditions
+            .iter()
+            .filter_map(|c| c.parsed.as_ref().ok())
+    }
+
     /// The selections an identifier or `of` pattern refers to.
     pub fn matching(&self, pattern: &str) -> impl Iterator<Item = &Selection> {
         self.selections

@@ -53,10 +53,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let high_reach = percentile.max(thresholds.noisy_indicator_min_rules);
     let mut reported: Vec<Vec<&str>> = Vec::new();
-    for condition in &detection.conditions {
-        let Ok(parsed) = &condition.parsed else {
-            continue;
-        };
+    for parsed in detection.parsed_conditions() {
         let Some(branches) = branches(parsed, detection) else {
             continue;
         };

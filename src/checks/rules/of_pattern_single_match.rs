@@ -32,10 +32,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(detection) = &ctx.rule.detection else {
         return;
     };
-    for condition in &detection.conditions {
-        let Ok(parsed) = &condition.parsed else {
-            continue;
-        };
+    for parsed in detection.parsed_conditions() {
         parsed.walk(&mut |node| {
             let Condition::Of {
                 quantifier: quantifier @ (Quantifier::All | Quantifier::AtLeast(1)),

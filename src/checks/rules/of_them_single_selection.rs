@@ -36,10 +36,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let only = &detection.selections[0].name.value;
-    for condition in &detection.conditions {
-        let Ok(parsed) = &condition.parsed else {
-            continue;
-        };
+    for parsed in detection.parsed_conditions() {
         parsed.walk(&mut |node| {
             if let Condition::Of {
                 quantifier,
