@@ -54,7 +54,7 @@ fn the_same_test_in_three_vendors_is_one_indicator() {
     let explorer = reach(&index, "ParentImage|endswith", "\\explorer.exe");
     assert_eq!((explorer.reach, explorer.as_exclusion), (0, 3));
 
-    let guide = query::technique_guide(index.data(), "T1090", Limits::default()).unwrap();
+    let guide = query::technique_guide(&index, "T1090", Limits::default()).unwrap();
     assert_eq!(guide.rules_total, 3);
 }
 

@@ -84,14 +84,18 @@ fn negations_become_exclusions_or_nothing() {
 #[test]
 fn technique_guide_counts_per_technique() {
     let (_, index) = build_fixtures("technique", None, &[]);
-    let guide = query::technique_guide(index.data(), "t1090", Limits::default()).unwrap();
-    assert_eq!(guide.rules_total, 2);
+    // r1 and r3 carry T1090, r5 its sub-technique T1090.001.
+    let guide = query::technique_guide(&index, "t1090", Limits::default()).unwrap();
+    assert_eq!(guide.rules_total, 3);
     let netsh = guide
         .indicators
         .iter()
         .find(|row| row.field == "Image" && row.value == "\\netsh.exe")
         .unwrap();
-    assert_eq!((netsh.rules, netsh.reach), (2, 4));
+    assert_eq!((netsh.rules, netsh.reach), (3, 4));
+    let sub = query::technique_guide(&index, "T1090.001", Limits::default()).unwrap();
+    assert_eq!(sub.rules_total, 1);
+    assert_eq!(sub.rules[0].title, "Fixture Nested Negation");
     let system = guide
         .exclusions
         .iter()
@@ -106,9 +110,17 @@ fn technique_guide_counts_per_technique() {
             .all(|r| r.author.starts_with("Fixture Author"))
     );
     // A pre-v19 id finds its successor.
-    let moved = query::technique_guide(index.data(), "T1562.001", Limits::default()).unwrap();
+    let moved = query::technique_guide(&index, "T1562.001", Limits::default()).unwrap();
     assert_eq!(moved.id, "T1685");
     assert_eq!(moved.rules_total, 1);
+}
+
+fn operator_counts(usage: &query::FieldUsage) -> Vec<(&str, u32)> {
+    usage
+        .operators
+        .iter()
+        .map(|row| (row.name.as_str(), row.rules))
+        .collect()
 }
 
 #[test]
@@ -121,9 +133,15 @@ fn field_usage_with_logsource_filter() {
     assert_eq!(usage.rules, 5);
     assert_eq!(usage.top_indicators[0].value, "\\netsh.exe");
     assert!(usage.aliases.iter().any(|a| a.field == "process.name"));
+    // r1-r5 all end-match the path (r3 as `*\netsh.exe`, r5 twice, once counted).
+    assert_eq!(operator_counts(&usage), [("ends_with", 5)]);
+    // The other vendors' basename tests join in without the filter.
+    let everywhere = query::field_usage(index.data(), "Image", None, Limits::default()).unwrap();
+    assert_eq!(operator_counts(&everywhere), [("ends_with", 8)]);
     let linux = LogSourceKey::parse("/linux");
     let none = query::field_usage(index.data(), "Image", Some(&linux), Limits::default()).unwrap();
     assert_eq!(none.rules, 0);
+    assert!(none.operators.is_empty());
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! fall back to the taxonomy and never show invented numbers.
 
 pub use crate::corpus::rule::LogSourceKey;
+use crate::index::Index;
 
 /// A name with the number of corpus rules behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +148,11 @@ pub trait CorpusSource: Send + Sync {
     /// corpus rules agreeing with the other parts of `within`, most used first.
     fn logsource_values(&self, _part: &str, _within: &LogSourceKey) -> Vec<RuleCount> {
         Vec::new()
+    }
+
+    /// The index behind the answers, for the corpus lint checks.
+    fn index(&self) -> Option<&Index> {
+        None
     }
 }
 

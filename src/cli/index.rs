@@ -183,7 +183,7 @@ fn logsource_filter(text: &Option<String>) -> Option<LogSourceKey> {
 pub fn technique(args: &TechniqueArgs) -> Result<String, String> {
     with_index(&args.query, |index| {
         let guide =
-            query::technique_guide(index.data(), &args.id, Limits::default()).ok_or_else(|| {
+            query::technique_guide(index, &args.id, Limits::default()).ok_or_else(|| {
                 let known = query::technique_name(&args.id)
                     .unwrap_or_else(|| "unknown to ATT&CK".to_string());
                 format!("no indexed rule covers {} ({known})", args.id)

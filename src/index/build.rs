@@ -8,10 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
-use super::events::events;
 use super::model::*;
 use super::normalize::{IndicatorKey, NORMALIZER, technique};
-use crate::corpus::predicate::{Operator, Polarity};
+use crate::corpus::predicate::Polarity;
 use crate::corpus::rule::{CorpusRule, LogSourceKey, Vendor};
 use crate::reference::ATTACK;
 
@@ -41,8 +40,8 @@ struct Reduced<'a> {
     positive: BTreeSet<IndicatorKey>,
     exclusion: BTreeSet<IndicatorKey>,
     nested_tests: usize,
-    /// Every field the rule tests, with the operators used on it.
-    field_ops: BTreeSet<(String, Operator)>,
+    /// Every field the rule tests, under any polarity.
+    fields: BTreeSet<String>,
 }
 
 fn reduce(rule: &CorpusRule) -> Reduced<'_> {
@@ -52,13 +51,11 @@ fn reduce(rule: &CorpusRule) -> Reduced<'_> {
         positive: BTreeSet::new(),
         exclusion: BTreeSet::new(),
         nested_tests: 0,
-        field_ops: BTreeSet::new(),
+        fields: BTreeSet::new(),
     };
     for predicate in rule.predicates.iter().filter(|p| !p.field.is_empty()) {
         let keys = NORMALIZER.keys(rule.vendor, &rule.logsource, predicate);
-        reduced
-            .field_ops
-            .extend(keys.iter().map(|k| (k.field.clone(), k.op)));
+        reduced.fields.extend(keys.iter().map(|k| k.field.clone()));
         match predicate.polarity {
             Polarity::Positive => reduced.positive.extend(keys),
             Polarity::Exclusion => reduced.exclusion.extend(keys),
@@ -136,8 +133,7 @@ impl<'a> Builder<'a> {
                 .entry(rule.rule.logsource.clone())
                 .or_default()
                 .push(position);
-            let fields: BTreeSet<&String> = rule.field_ops.iter().map(|(f, _)| f).collect();
-            for field in fields {
+            for field in &rule.fields {
                 builder
                     .fields
                     .entry(field.clone())
@@ -167,7 +163,6 @@ impl<'a> Builder<'a> {
         let logsource_pos = positions(&self.logsources);
         let field_pos = positions(&self.fields);
         let indicator_pos = positions(&self.indicators);
-        let exclusion_pos = positions(&self.exclusions);
         let vendor_code = |v: Vendor| Vendor::ALL.iter().position(|&x| x == v).unwrap() as u32;
 
         let rule_techniques: Vec<Vec<u32>> = self
@@ -188,27 +183,16 @@ impl<'a> Builder<'a> {
         let rule_fields: Vec<Vec<u32>> = self
             .reduced
             .iter()
-            .map(|r| {
-                let fields: BTreeSet<u32> = r.field_ops.iter().map(|(f, _)| field_pos[f]).collect();
-                fields.into_iter().collect()
-            })
+            .map(|r| r.fields.iter().map(|f| field_pos[f]).collect())
             .collect();
         let rule_indicators: Vec<Vec<u32>> = self
             .reduced
             .iter()
             .map(|r| r.positive.iter().map(|k| indicator_pos[k]).collect())
             .collect();
-        let rule_exclusions: Vec<Vec<u32>> = self
-            .reduced
-            .iter()
-            .map(|r| r.exclusion.iter().map(|k| exclusion_pos[k]).collect())
-            .collect();
         let over = |rules: &[u32], per_rule: &dyn Fn(usize) -> Vec<u32>| {
             tally(rules.iter().flat_map(|&r| per_rule(r as usize)))
         };
-        let per_vendor = |rules: &[u32]| over(rules, &|r| vec![rule_vendor[r]]);
-        let per_technique = |rules: &[u32]| over(rules, &|r| rule_techniques[r].clone());
-        let per_logsource = |rules: &[u32]| over(rules, &|r| vec![rule_logsource[r]]);
 
         let rules = self
             .reduced
@@ -225,8 +209,7 @@ impl<'a> Builder<'a> {
                 level: r.rule.level.clone(),
                 status: r.rule.status.clone(),
                 techniques: rule_techniques[i].clone(),
-                techniques_original: r.rule.techniques.clone(),
-                tactics: tactics(&r.techniques),
+                techniques_original: remapped(&r.rule.techniques),
                 logsource: rule_logsource[i],
             })
             .collect();
@@ -241,11 +224,6 @@ impl<'a> Builder<'a> {
                     name: known.map_or(String::new(), |t| t.name.clone()),
                     tactics: tactics(std::iter::once(id)),
                     rules: rules.clone(),
-                    rules_per_vendor: per_vendor(rules),
-                    events: self.technique_events(rules, &logsource_pos),
-                    fields: most_first(over(rules, &|r| rule_fields[r].clone())),
-                    indicators: most_first(over(rules, &|r| rule_indicators[r].clone())),
-                    exclusions: most_first(over(rules, &|r| rule_exclusions[r].clone())),
                 }
             })
             .collect();
@@ -265,41 +243,19 @@ impl<'a> Builder<'a> {
         let fields = self
             .fields
             .iter()
-            .map(|(name, rules)| {
-                let mut top: Vec<Count> = self
-                    .indicators
-                    .range(field_range(name))
-                    .map(|(key, rules)| Count {
-                        key: indicator_pos[key],
-                        rules: rules.len() as u32,
+            .map(|(name, rules)| FieldRecord {
+                name: name.clone(),
+                aliases: NORMALIZER
+                    .aliases(name)
+                    .iter()
+                    .map(|a| AliasRecord {
+                        vendor: a.vendor.clone(),
+                        field: a.field.clone(),
+                        relation: a.relation.as_str().to_string(),
                     })
-                    .collect();
-                top = most_first(top);
-                top.truncate(TOP_FIELD_INDICATORS);
-                FieldRecord {
-                    name: name.clone(),
-                    aliases: NORMALIZER
-                        .aliases(name)
-                        .iter()
-                        .map(|a| AliasRecord {
-                            vendor: a.vendor.clone(),
-                            field: a.field.clone(),
-                            relation: a.relation.as_str().to_string(),
-                        })
-                        .collect(),
-                    rules: rules.len() as u32,
-                    rules_per_logsource: per_logsource(rules),
-                    operators: over(rules, &|r| {
-                        let ops: BTreeSet<u32> = self.reduced[r]
-                            .field_ops
-                            .iter()
-                            .filter(|(f, _)| f == name)
-                            .map(|&(_, op)| u32::from(op_code(op)))
-                            .collect();
-                        ops.into_iter().collect()
-                    }),
-                    top_indicators: top,
-                }
+                    .collect(),
+                rules: rules.len() as u32,
+                rules_per_logsource: over(rules, &|r| vec![rule_logsource[r]]),
             })
             .collect();
 
@@ -311,9 +267,6 @@ impl<'a> Builder<'a> {
                 op: op_code(key.op),
                 value: key.value.clone(),
                 rules: rules.clone(),
-                per_vendor: per_vendor(rules),
-                per_technique: per_technique(rules),
-                per_logsource: per_logsource(rules),
             })
             .collect();
 
@@ -328,8 +281,6 @@ impl<'a> Builder<'a> {
                     op: op_code(key.op),
                     value: key.value.clone(),
                     rules: rules.clone(),
-                    per_technique: per_technique(rules),
-                    per_logsource: per_logsource(rules),
                     per_indicator,
                 }
             })
@@ -345,40 +296,6 @@ impl<'a> Builder<'a> {
             exclusions,
             stats: self.stats(&rule_vendor),
         }
-    }
-
-    /// The events a technique's rules read, with how many rules read each.
-    fn technique_events(
-        &self,
-        rules: &[u32],
-        logsource_pos: &BTreeMap<LogSourceKey, u32>,
-    ) -> Vec<EventRecord> {
-        let mut counts: BTreeMap<(u32, String, String), u32> = BTreeMap::new();
-        for &r in rules {
-            let rule = &self.reduced[r as usize];
-            let event_ids: Vec<String> = rule
-                .positive
-                .iter()
-                .filter(|k| k.field == "EventID" && k.op == Operator::Eq)
-                .map(|k| k.value.clone())
-                .collect();
-            let logsource = &rule.rule.logsource;
-            let found: BTreeSet<_> = events(logsource, &event_ids).into_iter().collect();
-            for (provider, event_id) in found {
-                *counts
-                    .entry((logsource_pos[logsource], provider, event_id))
-                    .or_default() += 1;
-            }
-        }
-        counts
-            .into_iter()
-            .map(|((logsource, provider, event_id), rules)| EventRecord {
-                logsource,
-                provider,
-                event_id,
-                rules,
-            })
-            .collect()
     }
 
     fn stats(&self, rule_vendor: &[u32]) -> BuildStats {
@@ -438,19 +355,16 @@ fn skipped_per_rule(rules: &[&Reduced]) -> Vec<NamedCount> {
         .collect()
 }
 
-/// The key range of every test on one field.
-fn field_range(field: &str) -> std::ops::RangeInclusive<IndicatorKey> {
-    let key = |op| IndicatorKey {
-        field: field.to_string(),
-        op,
-        value: String::new(),
-    };
-    // `char::MAX` sorts after any value that starts with a lower char.
-    let last = IndicatorKey {
-        value: char::MAX.to_string(),
-        ..key(Operator::FieldRef)
-    };
-    key(Operator::Eq)..=last
+/// The ids as written when the v19 remapping changed any of them.
+fn remapped(original: &[String]) -> Vec<String> {
+    let changed = original
+        .iter()
+        .any(|id| technique(id) != id.to_ascii_uppercase());
+    if changed {
+        original.to_vec()
+    } else {
+        Vec::new()
+    }
 }
 
 /// The tactics of techniques (v19 ids), sorted, without repeats. A

@@ -9,7 +9,9 @@
 //! those numbers per logsource; cuts are then cached per filter.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
+
+use rkyv::rend::u32_le;
 
 use super::model::{ArchivedIndexData, op_code};
 use super::query::{self, Limits, NameCount, field_position, logsource_key, parse_indicator};
@@ -36,8 +38,6 @@ enum Source {
 
 pub struct IndexCorpus {
     index: Source,
-    /// Per logsource (by position): its rules' count for each test they make, sorted.
-    reach_per_logsource: OnceLock<Vec<Vec<u32>>>,
     /// Logsource filter -> its high-reach cut.
     high_reach_cuts: Mutex<HashMap<LogSourceKey, u32>>,
 }
@@ -55,16 +55,19 @@ impl IndexCorpus {
     fn with(index: Source) -> IndexCorpus {
         IndexCorpus {
             index,
-            reach_per_logsource: OnceLock::new(),
             high_reach_cuts: Mutex::default(),
         }
     }
 
-    fn data(&self) -> &ArchivedIndexData {
+    fn loaded(&self) -> &Index {
         match &self.index {
-            Source::Embedded(index) => index.data(),
-            Source::Loaded(index) => index.data(),
+            Source::Embedded(index) => index,
+            Source::Loaded(index) => index,
         }
+    }
+
+    fn data(&self) -> &ArchivedIndexData {
+        self.loaded().data()
     }
 
     /// Which logsources (by position) the filter selects.
@@ -78,7 +81,7 @@ impl IndexCorpus {
     fn high_reach_cut(&self, filter: &LogSourceKey) -> u32 {
         let cached = self.lock_cuts().get(filter).copied();
         cached.unwrap_or_else(|| {
-            let per_logsource = self.reach_per_logsource();
+            let per_logsource = &self.loaded().tables().reach_by_logsource;
             let selected: Vec<&Vec<u32>> = self
                 .scope(filter)
                 .iter()
@@ -106,22 +109,6 @@ impl IndexCorpus {
         })
     }
 
-    fn reach_per_logsource(&self) -> &[Vec<u32>] {
-        self.reach_per_logsource.get_or_init(|| {
-            let data = self.data();
-            let mut counts = vec![Vec::new(); data.logsources.len()];
-            for indicator in data.indicators.iter() {
-                for c in indicator.per_logsource.iter() {
-                    counts[c.key.to_native() as usize].push(c.rules.to_native());
-                }
-            }
-            for list in &mut counts {
-                list.sort_unstable();
-            }
-            counts
-        })
-    }
-
     fn lock_cuts(&self) -> std::sync::MutexGuard<'_, HashMap<LogSourceKey, u32>> {
         // A poisoned cache only lost an insert: keep using it.
         self.high_reach_cuts
@@ -130,13 +117,26 @@ impl IndexCorpus {
     }
 }
 
-/// Rules of the selected logsources in a per-logsource count list.
-fn scoped_rules(per_logsource: &[super::model::ArchivedCount], scope: &[bool]) -> u32 {
-    per_logsource
+/// How many of the rules have a logsource the scope selects.
+fn scoped_rules(data: &ArchivedIndexData, rules: &[u32_le], scope: &[bool]) -> u32 {
+    rules
         .iter()
-        .filter(|c| scope[c.key.to_native() as usize])
-        .map(|c| c.rules.to_native())
-        .sum()
+        .filter(|r| scope[data.rules[r.to_native() as usize].logsource.to_native() as usize])
+        .count() as u32
+}
+
+/// The vendors among the rules, in vendor order.
+fn vendors_of(data: &ArchivedIndexData, rules: &[u32_le]) -> Vec<String> {
+    let mut vendors: Vec<u8> = rules
+        .iter()
+        .map(|r| data.rules[r.to_native() as usize].vendor)
+        .collect();
+    vendors.sort_unstable();
+    vendors.dedup();
+    vendors
+        .into_iter()
+        .map(|v| data.vendors[usize::from(v)].to_string())
+        .collect()
 }
 
 /// The logsource, then its product alone, then everything.
@@ -233,7 +233,7 @@ impl CorpusSource for IndexCorpus {
         let prefix = prefix.to_lowercase();
         let mut values: Vec<(u32, usize)> = (first..end)
             .filter(|&i| indicators[i].value.starts_with(prefix.as_str()))
-            .map(|i| (scoped_rules(&indicators[i].per_logsource, &scope), i))
+            .map(|i| (scoped_rules(data, &indicators[i].rules, &scope), i))
             .filter(|&(rules, _)| rules > 0)
             .collect();
         values.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -243,11 +243,7 @@ impl CorpusSource for IndexCorpus {
             .map(|(rules, i)| ValueReach {
                 value: indicators[i].value.to_string(),
                 rules,
-                vendors: indicators[i]
-                    .per_vendor
-                    .iter()
-                    .map(|c| data.vendors[c.key.to_native() as usize].to_string())
-                    .collect(),
+                vendors: vendors_of(data, &indicators[i].rules),
             })
             .collect()
     }
@@ -295,10 +291,11 @@ impl CorpusSource for IndexCorpus {
     }
 
     fn technique_rules(&self, id: &str) -> Vec<RuleCount> {
-        let no_rows = Limits { rows: 0, rules: 0 };
-        query::technique_guide(self.data(), id, no_rows)
-            .map(|guide| rule_counts(guide.per_vendor))
-            .unwrap_or_default()
+        rule_counts(query::technique_rules_per_vendor(self.data(), id))
+    }
+
+    fn index(&self) -> Option<&Index> {
+        Some(self.loaded())
     }
 
     fn logsource_values(&self, part: &str, within: &LogSourceKey) -> Vec<RuleCount> {
@@ -478,7 +475,7 @@ mod tests {
 
                 Per vendor: sigma 4
 
-                Techniques: T1090 2, T1685 1
+                Techniques: T1090 2, T1090.001 1, T1685 1
 
                 Rules:
                 - Fixture Netsh Port Forwarding (sigma, by Fixture Author One)
@@ -524,11 +521,11 @@ mod tests {
         check_hover(
             "tags:\n    - attack.t10$090\n",
             expect![[r#"
-            **T1090** Proxy
+                **T1090** Proxy
 
-            Tactics: command-and-control
+                Tactics: command-and-control
 
-            Corpus rules: 2 (sigma 2)"#]],
+                Corpus rules: 3 (sigma 3)"#]],
         );
     }
 }

@@ -75,11 +75,11 @@ pub struct RuleRecord {
     pub date: String,
     pub level: String,
     pub status: String,
-    /// Positions in `techniques` (v19 ids).
+    /// Positions in `techniques` (v19 ids); tactics come from those.
     pub techniques: Vec<u32>,
-    /// The ids as the rule wrote them.
+    /// The ids as the rule wrote them, when the v19 remapping changed any;
+    /// empty otherwise.
     pub techniques_original: Vec<String>,
-    pub tactics: Vec<String>,
     /// Position in `logsources`.
     pub logsource: u32,
 }
@@ -91,28 +91,9 @@ pub struct TechniqueRecord {
     /// Empty when ATT&CK does not know the id.
     pub name: String,
     pub tactics: Vec<String>,
-    /// Positions in `rules`.
+    /// Positions in `rules`; everything else about the technique's rules
+    /// (vendors, fields, tests, events) is derived from them when asked.
     pub rules: Vec<u32>,
-    /// Key: vendor position.
-    pub rules_per_vendor: Vec<Count>,
-    pub events: Vec<EventRecord>,
-    /// Key: field position; most rules first.
-    pub fields: Vec<Count>,
-    /// Key: indicator position; most rules first.
-    pub indicators: Vec<Count>,
-    /// Key: exclusion position; most rules first.
-    pub exclusions: Vec<Count>,
-}
-
-/// An event source the technique's rules read.
-#[derive(Debug, Clone, PartialEq, Default, Archive, Serialize, Deserialize)]
-pub struct EventRecord {
-    /// Position in `logsources`.
-    pub logsource: u32,
-    pub provider: String,
-    /// Event id, or empty when the provider has no single one.
-    pub event_id: String,
-    pub rules: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Archive, Serialize, Deserialize)]
@@ -141,10 +122,6 @@ pub struct FieldRecord {
     pub rules: u32,
     /// Key: logsource position.
     pub rules_per_logsource: Vec<Count>,
-    /// Key: operator code.
-    pub operators: Vec<Count>,
-    /// Key: indicator position; the most used positive tests.
-    pub top_indicators: Vec<Count>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Archive, Serialize, Deserialize)]
@@ -153,14 +130,9 @@ pub struct IndicatorRecord {
     pub field: u32,
     pub op: u8,
     pub value: String,
-    /// Positions in `rules`: the reach is its length.
+    /// Positions in `rules`: the reach is its length; counts per vendor,
+    /// technique or logsource are derived from these rules when asked.
     pub rules: Vec<u32>,
-    /// Key: vendor position.
-    pub per_vendor: Vec<Count>,
-    /// Key: technique position.
-    pub per_technique: Vec<Count>,
-    /// Key: logsource position.
-    pub per_logsource: Vec<Count>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Archive, Serialize, Deserialize)]
@@ -171,10 +143,6 @@ pub struct ExclusionRecord {
     pub value: String,
     /// Positions in `rules`.
     pub rules: Vec<u32>,
-    /// Key: technique position.
-    pub per_technique: Vec<Count>,
-    /// Key: logsource position.
-    pub per_logsource: Vec<Count>,
     /// Key: indicator position: the positive tests of the same rules, most
     /// rules first, cut at [`TOP_COOCCURRING`].
     pub per_indicator: Vec<Count>,
@@ -182,8 +150,6 @@ pub struct ExclusionRecord {
 
 /// How many co-occurring indicators an exclusion keeps.
 pub const TOP_COOCCURRING: usize = 20;
-/// How many top indicators a field keeps.
-pub const TOP_FIELD_INDICATORS: usize = 10;
 
 #[derive(Debug, Clone, PartialEq, Default, Archive, Serialize, Deserialize)]
 pub struct NamedCount {

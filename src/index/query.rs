@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
+use super::events::events;
 use super::model::*;
 use super::normalize::{IndicatorKey, NORMALIZER, technique};
-use super::store::FORMAT_VERSION;
-use crate::corpus::predicate::Polarity;
+use super::store::{FORMAT_VERSION, Index};
+use crate::corpus::predicate::{Operator, Polarity};
 use crate::corpus::rule::{LogSourceKey, Vendor};
 use crate::corpus::sigma::{SigmaValue, field_predicates};
 use crate::reference::ATTACK;
@@ -180,6 +181,10 @@ fn rule_ref(data: &ArchivedIndexData, position: u32) -> RuleRef {
     }
 }
 
+fn most_rules_first(rows: &mut [NameCount]) {
+    rows.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+}
+
 /// Named counts from stored counts, most rules first.
 fn named(counts: &[ArchivedCount], name: impl Fn(u32) -> String) -> Vec<NameCount> {
     let mut rows: Vec<NameCount> = counts
@@ -189,7 +194,7 @@ fn named(counts: &[ArchivedCount], name: impl Fn(u32) -> String) -> Vec<NameCoun
             rules: c.rules.to_native(),
         })
         .collect();
-    rows.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+    most_rules_first(&mut rows);
     rows
 }
 
@@ -203,7 +208,7 @@ fn count_names(names: impl IntoIterator<Item = String>) -> Vec<NameCount> {
         .into_iter()
         .map(|(name, rules)| NameCount { name, rules })
         .collect();
-    rows.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+    most_rules_first(&mut rows);
     rows
 }
 
@@ -211,13 +216,23 @@ fn op_name(code: u8) -> &'static str {
     op_from_code(code).map_or("?", |op| op.as_str())
 }
 
+/// Rules per vendor, most rules first.
+fn per_vendor(data: &ArchivedIndexData, rules: &[u32]) -> Vec<NameCount> {
+    count_names(
+        rules
+            .iter()
+            .map(|&r| data.vendors[usize::from(data.rules[r as usize].vendor)].to_string()),
+    )
+}
+
+fn natives(rules: &[rkyv::rend::u32_le]) -> Vec<u32> {
+    rules.iter().map(|r| r.to_native()).collect()
+}
+
 fn indicator_row(
     data: &ArchivedIndexData,
-    field: u32,
-    op: u8,
-    value: &str,
+    (field, op, value): (u32, u8, &str),
     rules: &[rkyv::rend::u32_le],
-    per_vendor: &[ArchivedCount],
     scoped_rules: u32,
 ) -> IndicatorRow {
     IndicatorRow {
@@ -226,95 +241,157 @@ fn indicator_row(
         value: value.to_string(),
         rules: scoped_rules,
         reach: rules.len() as u32,
-        per_vendor: named(per_vendor, |v| data.vendors[v as usize].to_string()),
+        per_vendor: per_vendor(data, &natives(rules)),
     }
 }
 
 fn positive_row(data: &ArchivedIndexData, position: u32, scoped_rules: u32) -> IndicatorRow {
     let i = &data.indicators[position as usize];
-    let field = i.field.to_native();
     indicator_row(
         data,
-        field,
-        i.op,
-        &i.value,
+        (i.field.to_native(), i.op, &i.value),
         &i.rules,
-        &i.per_vendor,
         scoped_rules,
     )
 }
 
 fn exclusion_row(data: &ArchivedIndexData, position: u32, scoped_rules: u32) -> IndicatorRow {
     let e = &data.exclusions[position as usize];
-    let per_vendor = count_names(e.rules.iter().map(|&r| {
-        data.vendors[usize::from(data.rules[r.to_native() as usize].vendor)].to_string()
-    }));
-    IndicatorRow {
-        per_vendor,
-        ..indicator_row(
-            data,
-            e.field.to_native(),
-            e.op,
-            &e.value,
-            &e.rules,
-            &[],
-            scoped_rules,
-        )
-    }
+    indicator_row(
+        data,
+        (e.field.to_native(), e.op, &e.value),
+        &e.rules,
+        scoped_rules,
+    )
 }
 
-/// The detection guide for one technique (any ATT&CK version's id).
-pub fn technique_guide(
-    data: &ArchivedIndexData,
-    id: &str,
-    limits: Limits,
-) -> Option<TechniqueGuide> {
+/// Counts per key over rules, most rules first (ties by key), cut at `rows`.
+fn top_counts(rules: &[u32], keys_of: impl Fn(u32) -> Vec<u32>, rows: usize) -> Vec<(u32, u32)> {
+    let mut counts: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for &rule in rules {
+        for key in keys_of(rule) {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    let mut counts: Vec<(u32, u32)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts.truncate(rows);
+    counts
+}
+
+/// The rules of a technique and of its sub-techniques, sorted.
+fn technique_rules(data: &ArchivedIndexData, v19: &str) -> Option<Vec<u32>> {
+    let first = data.techniques.partition_point(|t| t.id.as_str() < v19);
+    let sub_prefix = format!("{v19}.");
+    let family: Vec<&ArchivedTechniqueRecord> = data.techniques[first..]
+        .iter()
+        .take_while(|t| t.id == v19 || t.id.starts_with(sub_prefix.as_str()))
+        .collect();
+    if family.is_empty() {
+        return None;
+    }
+    let mut rules: Vec<u32> = family.iter().flat_map(|t| natives(&t.rules)).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    Some(rules)
+}
+
+/// The Windows events the rules read, with how many rules read each.
+fn events_read(index: &Index, rules: &[u32]) -> Vec<EventRow> {
+    let data = index.data();
+    let tables = index.tables();
+    let mut counts: std::collections::BTreeMap<(u32, String, String), u32> = Default::default();
+    for &r in rules {
+        let logsource = data.rules[r as usize].logsource.to_native();
+        let event_ids: Vec<String> = tables.indicators[r as usize]
+            .iter()
+            .map(|&i| &data.indicators[i as usize])
+            .filter(|i| {
+                data.fields[i.field.to_native() as usize].name == "EventID"
+                    && op_from_code(i.op) == Some(Operator::Eq)
+            })
+            .map(|i| i.value.to_string())
+            .collect();
+        let found: std::collections::BTreeSet<(String, String)> =
+            events(&logsource_key(data, logsource), &event_ids)
+                .into_iter()
+                .collect();
+        for (provider, event_id) in found {
+            *counts.entry((logsource, provider, event_id)).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|((logsource, provider, event_id), rules)| EventRow {
+            logsource: logsource_name(data, logsource),
+            provider,
+            event_id,
+            rules,
+        })
+        .collect()
+}
+
+/// The detection guide for one technique (any ATT&CK version's id), its
+/// sub-techniques' rules included.
+pub fn technique_guide(index: &Index, id: &str, limits: Limits) -> Option<TechniqueGuide> {
+    let data = index.data();
     let v19 = technique(id);
-    let found = data
-        .techniques
-        .binary_search_by(|t| t.id.as_str().cmp(&v19))
-        .ok()?;
-    let t = &data.techniques[found];
-    let vendor_name = |v: u32| data.vendors[v as usize].to_string();
+    let rules = technique_rules(data, &v19)?;
+    let tables = index.tables();
+    let tests = |r: u32| tables.indicators[r as usize].clone();
+    let exclusions = |r: u32| tables.exclusions[r as usize].clone();
+    let fields = |r: u32| {
+        let positive = tables.indicators[r as usize]
+            .iter()
+            .map(|&i| data.indicators[i as usize].field.to_native());
+        let negated = tables.exclusions[r as usize]
+            .iter()
+            .map(|&e| data.exclusions[e as usize].field.to_native());
+        let mut fields: Vec<u32> = positive.chain(negated).collect();
+        fields.sort_unstable();
+        fields.dedup();
+        fields
+    };
+    let name = |field: u32| data.fields[field as usize].name.to_string();
     Some(TechniqueGuide {
         asked: (v19 != id.to_ascii_uppercase()).then(|| id.to_string()),
+        name: technique_name(&v19).unwrap_or_default(),
+        tactics: ATTACK
+            .technique(&v19)
+            .map(|t| t.tactics.clone())
+            .unwrap_or_default(),
         id: v19,
-        name: t.name.to_string(),
-        tactics: t.tactics.iter().map(|s| s.to_string()).collect(),
-        rules_total: t.rules.len() as u32,
-        per_vendor: named(&t.rules_per_vendor, vendor_name),
-        events: t
-            .events
-            .iter()
-            .map(|e| EventRow {
-                logsource: logsource_name(data, e.logsource.to_native()),
-                provider: e.provider.to_string(),
-                event_id: e.event_id.to_string(),
-                rules: e.rules.to_native(),
+        rules_total: rules.len() as u32,
+        per_vendor: per_vendor(data, &rules),
+        events: events_read(index, &rules),
+        fields: top_counts(&rules, fields, limits.rows)
+            .into_iter()
+            .map(|(field, rules)| NameCount {
+                name: name(field),
+                rules,
             })
             .collect(),
-        fields: named(&t.fields[..t.fields.len().min(limits.rows)], |f| {
-            data.fields[f as usize].name.to_string()
-        }),
-        indicators: t
-            .indicators
-            .iter()
-            .take(limits.rows)
-            .map(|c| positive_row(data, c.key.to_native(), c.rules.to_native()))
+        indicators: top_counts(&rules, tests, limits.rows)
+            .into_iter()
+            .map(|(i, scoped)| positive_row(data, i, scoped))
             .collect(),
-        exclusions: t
-            .exclusions
-            .iter()
-            .take(limits.rows)
-            .map(|c| exclusion_row(data, c.key.to_native(), c.rules.to_native()))
+        exclusions: top_counts(&rules, exclusions, limits.rows)
+            .into_iter()
+            .map(|(e, scoped)| exclusion_row(data, e, scoped))
             .collect(),
-        rules: t
-            .rules
+        rules: rules
             .iter()
             .take(limits.rules)
-            .map(|&r| rule_ref(data, r.to_native()))
+            .map(|&r| rule_ref(data, r))
             .collect(),
     })
+}
+
+/// Rules per vendor for a technique and its sub-techniques (tag hovers).
+pub fn technique_rules_per_vendor(data: &ArchivedIndexData, id: &str) -> Vec<NameCount> {
+    technique_rules(data, &technique(id))
+        .map(|rules| per_vendor(data, &rules))
+        .unwrap_or_default()
 }
 
 /// `Image|endswith` + `\netsh.exe` -> the canonical key, as a Sigma rule
@@ -450,11 +527,7 @@ pub fn reach(
         logsource: logsource.map(LogSourceKey::key),
         reach: positive.len() as u32,
         as_exclusion: as_exclusion as u32,
-        per_vendor: count_names(
-            positive
-                .iter()
-                .map(|r| data.vendors[usize::from(rule(r).vendor)].to_string()),
-        ),
+        per_vendor: per_vendor(data, &positive),
         per_technique: count_names(positive.iter().flat_map(|r| {
             rule(r)
                 .techniques
@@ -476,6 +549,12 @@ pub fn reach(
     })
 }
 
+/// The positions of a field's rows in `indicators` or `exclusions` (both
+/// sorted by field first).
+fn field_rows<T>(rows: &[T], field_of: impl Fn(&T) -> u32, field: u32) -> std::ops::Range<usize> {
+    rows.partition_point(|r| field_of(r) < field)..rows.partition_point(|r| field_of(r) <= field)
+}
+
 /// How a field is used, optionally under one logsource filter.
 pub fn field_usage(
     data: &ArchivedIndexData,
@@ -492,13 +571,10 @@ pub fn field_usage(
         .filter(|c| selected(c.key.to_native()))
         .copied()
         .collect();
-    let first = data
-        .indicators
-        .partition_point(|i| i.field.to_native() < position);
-    let end = data
-        .indicators
-        .partition_point(|i| i.field.to_native() <= position);
-    let mut top: Vec<IndicatorRow> = (first..end)
+    let indicators = field_rows(&data.indicators, |i| i.field.to_native(), position);
+    let exclusions = field_rows(&data.exclusions, |e| e.field.to_native(), position);
+    let mut top: Vec<IndicatorRow> = indicators
+        .clone()
         .map(|i| {
             let scoped = in_scope(data, &data.indicators[i].rules, logsource).count();
             positive_row(data, i as u32, scoped as u32)
@@ -511,6 +587,27 @@ pub fn field_usage(
             .then_with(|| (a.op, &a.value).cmp(&(b.op, &b.value)))
     });
     top.truncate(limits.rows);
+    // Distinct rules per operator, within the filter.
+    let mut rules_per_op: std::collections::BTreeMap<u8, std::collections::BTreeSet<u32>> =
+        Default::default();
+    let tests = indicators
+        .map(|i| (data.indicators[i].op, &data.indicators[i].rules))
+        .chain(exclusions.map(|e| (data.exclusions[e].op, &data.exclusions[e].rules)));
+    for (op, rules) in tests {
+        rules_per_op
+            .entry(op)
+            .or_default()
+            .extend(in_scope(data, rules, logsource));
+    }
+    let mut operators: Vec<NameCount> = rules_per_op
+        .into_iter()
+        .filter(|(_, rules)| !rules.is_empty())
+        .map(|(op, rules)| NameCount {
+            name: op_name(op).to_string(),
+            rules: rules.len() as u32,
+        })
+        .collect();
+    most_rules_first(&mut operators);
     Some(FieldUsage {
         field: field.name.to_string(),
         logsource: logsource.map(LogSourceKey::key),
@@ -525,7 +622,7 @@ pub fn field_usage(
             .collect(),
         rules: per_logsource.iter().map(|c| c.rules.to_native()).sum(),
         per_logsource: named(&per_logsource, |ls| logsource_name(data, ls)),
-        operators: named(&field.operators, |code| op_name(code as u8).to_string()),
+        operators,
         top_indicators: top,
     })
 }
@@ -538,7 +635,7 @@ pub fn stats(data: &ArchivedIndexData, limits: Limits) -> Stats {
             rules: data.logsources[ls as usize].rules.to_native(),
         })
         .collect();
-    top_logsources.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+    most_rules_first(&mut top_logsources);
     top_logsources.truncate(limits.rows);
     let mut top_fields: Vec<NameCount> = data
         .fields
@@ -548,7 +645,7 @@ pub fn stats(data: &ArchivedIndexData, limits: Limits) -> Stats {
             rules: f.rules.to_native(),
         })
         .collect();
-    top_fields.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.name.cmp(&b.name)));
+    most_rules_first(&mut top_fields);
     top_fields.truncate(limits.rows);
     Stats {
         format_version: FORMAT_VERSION,

@@ -113,7 +113,7 @@ pub fn field_text(usage: &FieldUsage) -> String {
         .map_or(String::new(), |l| format!(" in {l}"));
     let _ = writeln!(out, "{}{scope}: {} rules", usage.field, usage.rules);
     let _ = writeln!(out, "Logsources: {}", counts(&usage.per_logsource));
-    let _ = writeln!(out, "Operators (corpus-wide): {}", counts(&usage.operators));
+    let _ = writeln!(out, "Operators: {}", counts(&usage.operators));
     if !usage.aliases.is_empty() {
         let _ = writeln!(out, "\nAliases");
         for a in &usage.aliases {

@@ -13,11 +13,15 @@ use super::tables::RuleTables;
 
 pub const MAGIC: [u8; 8] = *b"SGLXIDX\0";
 /// Bump on any change to the model or the normalization rules.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Magic, version (u32 LE), 4 reserved bytes: keeps the archive 16-aligned.
 const HEADER_LEN: usize = 16;
 
-static EMBEDDED_FILE: &[u8] = include_bytes!("../../corpus-index/index.rkyv");
+/// 16-aligned, so the archive after the 16-byte header is read where it lies.
+#[repr(C, align(16))]
+struct Aligned<Bytes: ?Sized>(Bytes);
+
+static EMBEDDED_FILE: &Aligned<[u8]> = &Aligned(*include_bytes!("../../corpus-index/index.rkyv"));
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IndexError {
@@ -44,33 +48,50 @@ impl fmt::Display for IndexError {
 
 impl std::error::Error for IndexError {}
 
+/// The archive's bytes: a loaded file's aligned copy, or the embedded file.
+enum Archive {
+    Copied(AlignedVec),
+    Embedded(&'static [u8]),
+}
+
+impl Archive {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Archive::Copied(bytes) => bytes,
+            Archive::Embedded(bytes) => bytes,
+        }
+    }
+}
+
 /// A validated index, read in place.
 pub struct Index {
-    archive: AlignedVec,
+    archive: Archive,
     tables: OnceLock<RuleTables>,
 }
 
 impl fmt::Debug for Index {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Index({} bytes)", self.archive.len())
+        write!(f, "Index({} bytes)", self.archive.bytes().len())
     }
 }
 
 impl Index {
     /// Checks the header and validates the archive.
     pub fn from_bytes(file: &[u8]) -> Result<Index, IndexError> {
-        let header = file.get(..HEADER_LEN).ok_or(IndexError::NotAnIndex)?;
-        if header[..8] != MAGIC {
-            return Err(IndexError::NotAnIndex);
-        }
-        let found = u32::from_le_bytes(header[8..12].try_into().expect("4 bytes"));
-        if found != FORMAT_VERSION {
-            return Err(IndexError::WrongVersion { found });
-        }
+        let archive = archive_of(file)?;
         // One copy into aligned memory: the file's bytes may sit anywhere.
-        let mut archive = AlignedVec::with_capacity(file.len() - HEADER_LEN);
-        archive.extend_from_slice(&file[HEADER_LEN..]);
-        rkyv::access::<ArchivedIndexData, rancor::Error>(&archive)
+        let mut copy = AlignedVec::with_capacity(archive.len());
+        copy.extend_from_slice(archive);
+        Index::validated(Archive::Copied(copy))
+    }
+
+    /// The embedded file is aligned already: validated, not copied.
+    fn from_static(file: &'static [u8]) -> Result<Index, IndexError> {
+        Index::validated(Archive::Embedded(archive_of(file)?))
+    }
+
+    fn validated(archive: Archive) -> Result<Index, IndexError> {
+        rkyv::access::<ArchivedIndexData, rancor::Error>(archive.bytes())
             .map_err(|e| IndexError::Corrupt(e.to_string()))?;
         Ok(Index {
             archive,
@@ -87,14 +108,14 @@ impl Index {
     /// The index built into the binary, validated on first use.
     pub fn embedded() -> Result<&'static Index, IndexError> {
         static EMBEDDED: LazyLock<Result<Index, IndexError>> =
-            LazyLock::new(|| Index::from_bytes(EMBEDDED_FILE));
+            LazyLock::new(|| Index::from_static(&EMBEDDED_FILE.0));
         EMBEDDED.as_ref().map_err(Clone::clone)
     }
 
     pub fn data(&self) -> &ArchivedIndexData {
         // SAFETY: `from_bytes`, the only constructor, validated these bytes
         // with `rkyv::access`, and they are never changed afterwards.
-        unsafe { rkyv::access_unchecked::<ArchivedIndexData>(&self.archive) }
+        unsafe { rkyv::access_unchecked::<ArchivedIndexData>(self.archive.bytes()) }
     }
 }
 
@@ -103,6 +124,19 @@ impl Index {
     pub fn tables(&self) -> &RuleTables {
         self.tables.get_or_init(|| RuleTables::new(self.data()))
     }
+}
+
+/// The archive after a valid header.
+fn archive_of(file: &[u8]) -> Result<&[u8], IndexError> {
+    let header = file.get(..HEADER_LEN).ok_or(IndexError::NotAnIndex)?;
+    if header[..8] != MAGIC {
+        return Err(IndexError::NotAnIndex);
+    }
+    let found = u32::from_le_bytes(header[8..12].try_into().expect("4 bytes"));
+    if found != FORMAT_VERSION {
+        return Err(IndexError::WrongVersion { found });
+    }
+    Ok(&file[HEADER_LEN..])
 }
 
 /// The file bytes for an index: header, then the archive.

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rkyv::rend::u32_le;
+
 use super::model::ArchivedIndexData;
 
 #[derive(Debug, Default)]
@@ -37,9 +39,18 @@ impl RuleTables {
             for rule in indicator.rules.iter() {
                 tables.indicators[rule.to_native() as usize].push(position as u32);
             }
-        }
-        for count in data.indicators.iter().flat_map(|i| i.per_logsource.iter()) {
-            tables.reach_by_logsource[count.key.to_native() as usize].push(count.rules.to_native());
+            match indicator.rules.as_slice() {
+                // Most tests are one rule's: skip the grouping.
+                [rule] => {
+                    let logsource = data.rules[rule.to_native() as usize].logsource;
+                    tables.reach_by_logsource[logsource.to_native() as usize].push(1);
+                }
+                rules => {
+                    for (logsource, rules) in per_logsource(data, rules) {
+                        tables.reach_by_logsource[logsource as usize].push(rules);
+                    }
+                }
+            }
         }
         for reaches in &mut tables.reach_by_logsource {
             reaches.sort_unstable();
@@ -53,9 +64,8 @@ impl RuleTables {
                 tables.exclusions_by_indicator[count.key.to_native() as usize]
                     .push((position, count.rules.to_native()));
             }
-            for count in exclusion.per_logsource.iter() {
-                tables.exclusions_by_logsource[count.key.to_native() as usize]
-                    .push((position, count.rules.to_native()));
+            for (logsource, rules) in per_logsource(data, &exclusion.rules) {
+                tables.exclusions_by_logsource[logsource as usize].push((position, rules));
             }
         }
         for (position, rule) in data.rules.iter().enumerate() {
@@ -69,4 +79,21 @@ impl RuleTables {
         }
         tables
     }
+}
+
+/// `(logsource position, rules)` for a list of rule positions, by logsource.
+pub fn per_logsource(data: &ArchivedIndexData, rules: &[u32_le]) -> Vec<(u32, u32)> {
+    let mut logsources: Vec<u32> = rules
+        .iter()
+        .map(|r| data.rules[r.to_native() as usize].logsource.to_native())
+        .collect();
+    logsources.sort_unstable();
+    let mut counts: Vec<(u32, u32)> = Vec::new();
+    for logsource in logsources {
+        match counts.last_mut() {
+            Some((last, rules)) if *last == logsource => *rules += 1,
+            _ => counts.push((logsource, 1)),
+        }
+    }
+    counts
 }

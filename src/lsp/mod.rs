@@ -34,6 +34,14 @@ pub struct ServerOptions {
 /// Serves LSP on stdin/stdout until the client sends `exit`.
 pub fn run(options: ServerOptions) -> Result<(), String> {
     let corpus = corpus_for(options.index.as_deref())?;
+    // The corpus checks' per-rule tables take milliseconds: build them while
+    // the client is still initializing, not on the first diagnostics.
+    let warm = corpus.clone();
+    std::thread::spawn(move || {
+        if let Some(index) = warm.index() {
+            index.tables();
+        }
+    });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

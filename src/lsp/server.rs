@@ -103,7 +103,12 @@ impl SigmaServer {
         }
         let file = &document.file;
         let Ok(findings) = guarded("lint", || {
-            handlers::diagnostics::lint(file, document.path.as_deref(), &settings)
+            handlers::diagnostics::lint(
+                file,
+                document.path.as_deref(),
+                &settings,
+                self.corpus.index(),
+            )
         }) else {
             return;
         };

@@ -3,7 +3,6 @@ use std::collections::BTreeMap;
 use crate::checks::corpus::RuleInCorpus;
 use crate::checks::util::rule_start;
 use crate::checks::{Context, Diagnostic};
-use crate::index::query::indicator_position;
 
 crate::check! {
     /// ## What it does
@@ -39,20 +38,24 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut voters = 0;
     let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
     for key in &in_corpus.positive {
-        let Some(position) = indicator_position(data, key) else {
-            continue;
-        };
-        let reach = in_corpus.indicator_rules(key).len();
-        if reach < min_rules {
+        let rules = in_corpus.indicator_rules(key);
+        if rules.len() < min_rules {
             continue;
         }
         voters += 1;
-        let top = data.indicators[position as usize]
-            .per_technique
-            .iter()
-            .max_by_key(|c| (c.rules.to_native(), std::cmp::Reverse(c.key.to_native())));
-        if let Some(top) = top.filter(|c| c.rules.to_native() as f64 >= MIN_SHARE * reach as f64) {
-            *votes.entry(top.key.to_native()).or_default() += 1;
+        let mut per_technique: BTreeMap<u32, usize> = BTreeMap::new();
+        for &rule in &rules {
+            for technique in data.rules[rule as usize].techniques.iter() {
+                *per_technique.entry(technique.to_native()).or_default() += 1;
+            }
+        }
+        let top = per_technique
+            .into_iter()
+            .max_by_key(|&(technique, rules)| (rules, std::cmp::Reverse(technique)));
+        if let Some((technique, _)) =
+            top.filter(|&(_, top_rules)| top_rules as f64 >= MIN_SHARE * rules.len() as f64)
+        {
+            *votes.entry(technique).or_default() += 1;
         }
     }
     if voters < 2 {
