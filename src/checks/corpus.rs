@@ -5,6 +5,7 @@
 //! rules, same normalized keys), so its tests meet the index's rows. A rule
 //! that is itself in the index (same id) is left out of its own statistics.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::corpus::predicate::{Operator, Polarity};
@@ -50,6 +51,11 @@ pub struct RuleInCorpus<'a> {
     pub techniques: BTreeSet<String>,
     pub positive: BTreeSet<IndicatorKey>,
     pub exclusion: BTreeSet<IndicatorKey>,
+    /// Positions in the index's `indicators` of the positive tests it has,
+    /// looked up once: most SL8xx checks walk them.
+    positive_indicators: Vec<u32>,
+    /// [`RuleInCorpus::similar`], computed on first use.
+    similar: OnceCell<Vec<Similar>>,
 }
 
 impl<'a> RuleInCorpus<'a> {
@@ -81,6 +87,10 @@ impl<'a> RuleInCorpus<'a> {
                 Polarity::Nested => {}
             }
         }
+        let positive_indicators = positive
+            .iter()
+            .filter_map(|k| indicator_position(data, k))
+            .collect();
         RuleInCorpus {
             index,
             logsource: read.logsource,
@@ -89,6 +99,8 @@ impl<'a> RuleInCorpus<'a> {
             techniques: read.techniques.iter().map(|t| technique(t)).collect(),
             positive,
             exclusion,
+            positive_indicators,
+            similar: OnceCell::new(),
         }
     }
 
@@ -116,10 +128,12 @@ impl<'a> RuleInCorpus<'a> {
         let Some(logsource) = self.logsource_position else {
             return 0;
         };
+        let Some(position) = indicator_position(self.data(), key) else {
+            return 0;
+        };
         let data = self.data();
-        self.indicator_rules(key)
-            .iter()
-            .filter(|&&r| data.rules[r as usize].logsource.to_native() == logsource)
+        self.rules_testing(position)
+            .filter(|&r| data.rules[r as usize].logsource.to_native() == logsource)
             .count() as u32
     }
 
@@ -148,14 +162,22 @@ impl<'a> RuleInCorpus<'a> {
 
     /// Other rules testing `key` positively, under any logsource.
     pub fn indicator_rules(&self, key: &IndicatorKey) -> Vec<u32> {
-        indicator_position(self.data(), key).map_or_else(Vec::new, |i| {
-            self.data().indicators[i as usize]
-                .rules
-                .iter()
-                .map(|r| r.to_native())
-                .filter(|&r| !self.is_own(r))
-                .collect()
-        })
+        indicator_position(self.data(), key)
+            .map_or_else(Vec::new, |i| self.rules_testing(i).collect())
+    }
+
+    /// Other rules testing indicator `position` positively, under any logsource.
+    pub fn rules_testing(&self, position: u32) -> impl Iterator<Item = u32> + '_ {
+        self.data().indicators[position as usize]
+            .rules
+            .iter()
+            .map(|r| r.to_native())
+            .filter(|&r| !self.is_own(r))
+    }
+
+    /// Positions in the index's `indicators` of the rule's positive tests the corpus has.
+    pub fn positive_indicators(&self) -> &[u32] {
+        &self.positive_indicators
     }
 
     /// Does the rule share a technique with corpus rule `rule`?
@@ -168,14 +190,18 @@ impl<'a> RuleInCorpus<'a> {
     }
 
     /// Rules under the same logsource sharing positive tests, most similar first.
-    pub fn similar(&self) -> Vec<Similar> {
+    pub fn similar(&self) -> &[Similar] {
+        self.similar.get_or_init(|| self.rank_similar())
+    }
+
+    fn rank_similar(&self) -> Vec<Similar> {
         let Some(logsource) = self.logsource_position else {
             return Vec::new();
         };
         let data = self.data();
         let mut shared: BTreeMap<u32, usize> = BTreeMap::new();
-        for key in &self.positive {
-            for rule in self.indicator_rules(key) {
+        for &indicator in &self.positive_indicators {
+            for rule in self.rules_testing(indicator) {
                 if data.rules[rule as usize].logsource.to_native() == logsource {
                     *shared.entry(rule).or_default() += 1;
                 }
@@ -221,10 +247,9 @@ impl<'a> RuleInCorpus<'a> {
             }
         }
         let indicators: BTreeMap<u32, usize> = self
-            .positive
+            .positive_indicators
             .iter()
-            .filter_map(|k| indicator_position(data, k))
-            .map(|i| (i, data.indicators[i as usize].rules.len()))
+            .map(|&i| (i, data.indicators[i as usize].rules.len()))
             .collect();
         let logsource_rules = self
             .logsource_position

@@ -12,9 +12,12 @@ pub mod rules;
 mod suppress;
 pub mod util;
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use serde::Serialize;
+
+use crate::checks::corpus::RuleInCorpus;
 
 use crate::config::Settings;
 use crate::rule::{Rule, RuleFile};
@@ -148,11 +151,20 @@ pub struct Context<'a> {
     pub path: Option<&'a Path>,
     /// The corpus index for the SL8xx checks; `None` turns them off.
     pub index: Option<&'a crate::index::Index>,
+    /// The rule seen through the index, read once for all SL8xx checks.
+    corpus: &'a OnceCell<Option<RuleInCorpus<'a>>>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     pub fn text(&self) -> &str {
         &self.file.text
+    }
+
+    /// The rule seen through the corpus index, when there is one.
+    pub fn in_corpus(&self) -> Option<&'a RuleInCorpus<'a>> {
+        self.corpus
+            .get_or_init(|| self.index.map(|index| RuleInCorpus::new(index, self.rule)))
+            .as_ref()
     }
 
     pub fn root(&self) -> Option<&crate::syntax::yaml::Node> {
@@ -250,18 +262,20 @@ pub fn lint_file(
     index: Option<&crate::index::Index>,
 ) -> Vec<Diagnostic> {
     let index = index.filter(|_| file.text.len() <= CORPUS_CHECK_MAX_BYTES);
+    let corpus: Vec<OnceCell<_>> = file.rules.iter().map(|_| OnceCell::new()).collect();
     let mut out = Vec::new();
     for check in registry::enabled(settings, path) {
         match check.runner {
             Runner::File(run) => run(file, path, settings, &mut out),
             Runner::Rule(run) => {
-                for rule in &file.rules {
+                for (rule, corpus) in file.rules.iter().zip(&corpus) {
                     let ctx = Context {
                         file,
                         rule,
                         settings,
                         path,
                         index,
+                        corpus,
                     };
                     run(&ctx, &mut out);
                 }

@@ -1,4 +1,3 @@
-use crate::checks::corpus::RuleInCorpus;
 use crate::checks::util::edit_distance;
 use crate::checks::{Context, Diagnostic};
 use crate::corpus::rule::Vendor;
@@ -37,10 +36,9 @@ crate::check! {
 }
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let (Some(index), Some(detection)) = (ctx.index, &ctx.rule.detection) else {
+    let (Some(in_corpus), Some(detection)) = (ctx.in_corpus(), &ctx.rule.detection) else {
         return;
     };
-    let in_corpus = RuleInCorpus::new(index, ctx.rule);
     // A product alone (`windows`) pools unrelated sources: absence there says nothing.
     if in_corpus.logsource.category.is_empty() && in_corpus.logsource.service.is_empty() {
         return;

@@ -1,4 +1,4 @@
-use crate::checks::corpus::{ExclusionSuggestion, RuleInCorpus, sigma_item};
+use crate::checks::corpus::{ExclusionSuggestion, sigma_item};
 use crate::checks::util::verbatim_range;
 use crate::checks::{Context, Diagnostic, Edit, Fix, Severity};
 use crate::rule::{Condition, Detection, OfTarget};
@@ -40,13 +40,12 @@ crate::check! {
 }
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let (Some(index), Some(detection)) = (ctx.index, &ctx.rule.detection) else {
+    let (Some(in_corpus), Some(detection)) = (ctx.in_corpus(), &ctx.rule.detection) else {
         return;
     };
     let [condition] = detection.conditions.as_slice() else {
         return;
     };
-    let in_corpus = RuleInCorpus::new(index, ctx.rule);
     if in_corpus.positive.is_empty() {
         return;
     }

@@ -1,4 +1,3 @@
-use crate::checks::corpus::RuleInCorpus;
 use crate::checks::util::rule_start;
 use crate::checks::{Context, Diagnostic};
 
@@ -29,14 +28,15 @@ crate::check! {
 const MIN_TESTS: usize = 3;
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(index) = ctx.index else { return };
-    let in_corpus = RuleInCorpus::new(index, ctx.rule);
+    let Some(in_corpus) = ctx.in_corpus() else {
+        return;
+    };
     if in_corpus.positive.len() < MIN_TESTS {
         return;
     }
     let closest = in_corpus
         .similar()
-        .into_iter()
+        .iter()
         .max_by(|a, b| a.jaccard.total_cmp(&b.jaccard).then(b.rule.cmp(&a.rule)));
     let Some(closest) = closest else { return };
     if closest.jaccard < ctx.settings.thresholds.near_duplicate_jaccard {

@@ -43,10 +43,9 @@ crate::check! {
 const MAX_BRANCHES: usize = 64;
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let (Some(index), Some(detection)) = (ctx.index, &ctx.rule.detection) else {
+    let (Some(in_corpus), Some(detection)) = (ctx.in_corpus(), &ctx.rule.detection) else {
         return;
     };
-    let in_corpus = RuleInCorpus::new(index, ctx.rule);
     let thresholds = &ctx.settings.thresholds;
     let Some(percentile) = in_corpus.reach_percentile(thresholds.noisy_indicator_percentile) else {
         return;
@@ -60,7 +59,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for branch in branches.iter().filter(|b| !b.is_empty()) {
             let noisy: Option<Vec<Vec<IndicatorKey>>> = branch
                 .iter()
-                .map(|s| noisy_selection(&in_corpus, s, high_reach))
+                .map(|s| noisy_selection(in_corpus, s, high_reach))
                 .collect();
             let Some(keys) = noisy.map(|k| k.concat()) else {
                 continue;
@@ -71,7 +70,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             if reported.contains(&names) {
                 continue;
             }
-            let message = describe(&in_corpus, &names, &keys);
+            let message = describe(in_corpus, &names, &keys);
             out.push(Diagnostic::new(&CHECK, branch[0].name.range, message));
             reported.push(names);
         }

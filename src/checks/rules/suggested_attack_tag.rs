@@ -1,6 +1,5 @@
 use std::collections::BTreeMap;
 
-use crate::checks::corpus::RuleInCorpus;
 use crate::checks::util::rule_start;
 use crate::checks::{Context, Diagnostic};
 
@@ -31,14 +30,15 @@ crate::check! {
 const MIN_SHARE: f64 = 0.25;
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(index) = ctx.index else { return };
-    let in_corpus = RuleInCorpus::new(index, ctx.rule);
+    let Some(in_corpus) = ctx.in_corpus() else {
+        return;
+    };
     let data = in_corpus.data();
     let min_rules = ctx.settings.thresholds.corpus_min_rules as usize;
     let mut voters = 0;
     let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
-    for key in &in_corpus.positive {
-        let rules = in_corpus.indicator_rules(key);
+    for &position in in_corpus.positive_indicators() {
+        let rules: Vec<u32> = in_corpus.rules_testing(position).collect();
         if rules.len() < min_rules {
             continue;
         }

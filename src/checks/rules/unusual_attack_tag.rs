@@ -1,4 +1,3 @@
-use crate::checks::corpus::RuleInCorpus;
 use crate::checks::util::technique_id;
 use crate::checks::{Context, Diagnostic};
 use crate::index::normalize::technique;
@@ -29,10 +28,11 @@ crate::check! {
 const NEIGHBOURS: usize = 20;
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(index) = ctx.index else { return };
-    let in_corpus = RuleInCorpus::new(index, ctx.rule);
+    let Some(in_corpus) = ctx.in_corpus() else {
+        return;
+    };
     let data = in_corpus.data();
-    let similar: Vec<_> = in_corpus.similar().into_iter().take(NEIGHBOURS).collect();
+    let similar: Vec<_> = in_corpus.similar().iter().take(NEIGHBOURS).collect();
     if similar.len() < (ctx.settings.thresholds.corpus_min_rules / 2).max(1) as usize {
         return;
     }
