@@ -433,14 +433,22 @@ fn modifiers(written: &[String], at: TextRange) -> Vec<Completion> {
         .collect()
 }
 
-/// Whether `next` makes sense after the modifiers already `written`.
+/// Whether `next` makes sense after the modifiers already `written`: no
+/// pair SL603 rejects, one comparison, flags after `re`, and encodings
+/// before the wildcard comparison (pySigma cannot encode a wildcard).
 fn modifier_fits(next: Modifier, written: &[Modifier]) -> bool {
     let any = |test: fn(Modifier) -> bool| written.iter().any(|&m| test(m));
     let is_base64 = |m: Modifier| matches!(m, Modifier::Base64 | Modifier::Base64Offset);
     let is_wide = |m: Modifier| m.is_encoding() && !is_base64(m);
+    let is_wildcard = |m: Modifier| {
+        matches!(
+            m,
+            Modifier::Contains | Modifier::StartsWith | Modifier::EndsWith
+        )
+    };
     !(written.contains(&next)
-        || written.contains(&Modifier::Exists)
-        || (next == Modifier::Exists && !written.is_empty())
+        || written.iter().any(|&m| m.conflicts_with(next))
+        || (next.is_encoding() && written.iter().any(|&m| is_wildcard(m)))
         || (next.is_comparison() && any(Modifier::is_comparison))
         || (next.is_regex_flag() && !written.contains(&Modifier::Re))
         || (next.is_time_part() && any(Modifier::is_time_part))
@@ -560,35 +568,22 @@ mod tests {
             "detection:\n    sel:\n        CommandLine|contains|$0\n",
             30,
             expect![[r#"
-                16 items
+                4 items
                 all
                 windash
-                base64
-                base64offset
-                utf16le
-                utf16be
-                utf16
-                wide
                 cased
                 expand
-                minute
-                hour
-                day
-                week
-                month
-                year
             "#]],
         );
         check(
             "detection:\n    sel:\n        CommandLine|re|$0\n",
             30,
             expect![[r#"
-                19 items
+                12 items
                 all
                 i
                 m
                 s
-                windash
                 base64
                 base64offset
                 utf16le
@@ -597,12 +592,6 @@ mod tests {
                 wide
                 cased
                 expand
-                minute
-                hour
-                day
-                week
-                month
-                year
             "#]],
         );
     }

@@ -260,9 +260,63 @@ impl Modifier {
     }
 }
 
+impl Modifier {
+    /// Compares or transforms the value as a string.
+    fn is_string_matching(self) -> bool {
+        matches!(
+            self,
+            Modifier::Contains
+                | Modifier::StartsWith
+                | Modifier::EndsWith
+                | Modifier::Re
+                | Modifier::Windash
+                | Modifier::Cased
+        ) || self.is_encoding()
+    }
+
+    /// Can `self` and `other` not appear on the same field item? (SL603, and
+    /// what modifier completion leaves out.)
+    pub fn conflicts_with(self, other: Modifier) -> bool {
+        use Modifier::*;
+        let (a, b) = (self, other);
+        let pair = |x: Modifier, y: Modifier| (a == x && b == y) || (a == y && b == x);
+        let wildcards = |m: Modifier| matches!(m, Contains | StartsWith | EndsWith);
+        let either = |test: &dyn Fn(Modifier, Modifier) -> bool| test(a, b) || test(b, a);
+        if a == b {
+            return false;
+        }
+        (wildcards(a) && wildcards(b))
+            || either(&|x, y| x == Re && wildcards(y))
+            || pair(Windash, Re)
+            || (a.is_numeric() && b.is_numeric())
+            || either(&|x, y| x.is_numeric() && y.is_string_matching())
+            || either(&|x, y| x.is_time_part() && y.is_string_matching())
+            || matches!(a, Cidr | Exists)
+            || matches!(b, Cidr | Exists)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conflicting_pairs() {
+        use Modifier::*;
+        assert!(Contains.conflicts_with(EndsWith));
+        assert!(Re.conflicts_with(StartsWith));
+        assert!(StartsWith.conflicts_with(Re));
+        assert!(Windash.conflicts_with(Re));
+        assert!(Gt.conflicts_with(Contains));
+        assert!(Hour.conflicts_with(Contains));
+        assert!(Cidr.conflicts_with(All));
+        assert!(All.conflicts_with(Exists));
+        assert!(!Contains.conflicts_with(All));
+        assert!(!Windash.conflicts_with(Contains));
+        assert!(!Base64Offset.conflicts_with(Contains));
+        assert!(!Hour.conflicts_with(Gte));
+        assert!(!FieldRef.conflicts_with(EndsWith));
+    }
 
     #[test]
     fn names_round_trip() {
