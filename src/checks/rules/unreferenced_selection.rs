@@ -1,6 +1,6 @@
-use crate::checks::util::reached_selections;
+use crate::checks::util::{did_you_mean, reached_selections};
 use crate::checks::{Context, Diagnostic};
-use crate::rule::RuleKind;
+use crate::rule::{Condition, Detection, RuleKind};
 
 crate::check! {
     /// ## What it does
@@ -49,8 +49,10 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if detection.conditions.is_empty() {
         return;
     }
+    let misspelled = misspelled_selections(detection);
     for selection in &detection.selections {
-        if !reached.iter().any(|r| std::ptr::eq(*r, selection)) {
+        let unreached = !reached.iter().any(|r| std::ptr::eq(*r, selection));
+        if unreached && !misspelled.contains(&selection.name.value.as_str()) {
             out.push(Diagnostic::new(
                 &CHECK,
                 selection.name.range,
@@ -61,4 +63,21 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// Selections the condition names with a typo: SL501 reports those, with a
+/// fix, so they are not reported twice.
+fn misspelled_selections(detection: &Detection) -> Vec<&str> {
+    let names = || detection.selections.iter().map(|s| s.name.value.as_str());
+    let mut misspelled = Vec::new();
+    for condition in detection.parsed_conditions() {
+        condition.walk(&mut |node| {
+            if let Condition::Ident(ident) = node {
+                if detection.selection(&ident.name).is_none() {
+                    misspelled.extend(did_you_mean(&ident.name, names()));
+                }
+            }
+        });
+    }
+    misspelled
 }
