@@ -161,6 +161,19 @@ pub fn apply_extraction(
         .partition(|p| sources.is_selector(p));
     rule.logsource = sources.logsource(&selectors, folder_product);
     rule.predicates = predicates;
+    // A query that tests nothing but the event id looks for every such
+    // event (a hunting search): the id stays its indicator.
+    if !rule
+        .predicates
+        .iter()
+        .any(|p| p.polarity == Polarity::Positive)
+    {
+        rule.predicates.extend(
+            selectors
+                .into_iter()
+                .filter(|p| sources.event_category(p).is_some()),
+        );
+    }
     rule.skipped.extend(extraction.skipped);
     rule.has_query = true;
 }
@@ -249,9 +262,13 @@ mod tests {
             "process_creation/linux/"
         );
         let event = || test("EventID", "4688", Polarity::Positive);
+        let image = || test("NewProcessName", "*\\x.exe", Polarity::Positive);
         assert_eq!(
-            read(&["SecurityEvent"], vec![event()], None),
-            ("process_creation/windows/".into(), vec![])
+            read(&["SecurityEvent"], vec![event(), image()], None),
+            (
+                "process_creation/windows/".into(),
+                vec!["NewProcessName".into()]
+            )
         );
         assert_eq!(
             read(&["SecurityEvent"], vec![], None).0,
@@ -281,9 +298,15 @@ mod tests {
             ("//".into(), vec!["EventCode".into()])
         );
         let script = test("EventCode", "4104", Polarity::Positive);
+        let text = test("ScriptBlockText", "*iex*", Polarity::Positive);
         assert_eq!(
-            read(&["powershell"], vec![script], None).0,
-            "ps_script/windows/"
+            read(&["powershell"], vec![script.clone(), text], None),
+            ("ps_script/windows/".into(), vec!["ScriptBlockText".into()])
+        );
+        // The only test: it stays the rule's indicator.
+        assert_eq!(
+            read(&["powershell"], vec![script], None),
+            ("ps_script/windows/".into(), vec!["EventCode".into()])
         );
         // Sysmon for Windows and for Linux: the event id still names the category.
         let both = [sysmon, "Syslog:Linux-Sysmon/Operational"];
