@@ -71,7 +71,17 @@ pub fn read_file(path: &str, text: &str) -> Option<CorpusRule> {
     };
     match extract {
         Some(extract) if !query.is_empty() => {
-            apply_extraction(&mut corpus_rule, extract(&query), folder_product(path));
+            let mut extraction = extract(&query);
+            // The `index` patterns name the logs the query reads (`logs-okta*`).
+            extraction.sources.extend(
+                rule.get("index")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string),
+            );
+            apply_extraction(&mut corpus_rule, extraction, folder_product(path));
         }
         // Machine-learning jobs have no query; lucene is not extracted.
         _ if !query.is_empty() => corpus_rule.skipped.push("elastic:language".into()),
@@ -161,5 +171,20 @@ id = "T1090"
         let rule = read_file("elastic/rules/ml/m.toml", ml).unwrap();
         assert!(!rule.has_query && rule.predicates.is_empty());
         assert!(read_file("x.toml", "not toml [").is_none());
+    }
+
+    #[test]
+    fn index_patterns_name_the_product_log() {
+        let kuery = r#"
+[rule]
+rule_id = "k"
+language = "kuery"
+type = "query"
+index = ["filebeat-*", "logs-okta*"]
+query = 'okta.event_type:user.mfa.factor.deactivate and event.outcome:success'
+"#;
+        let rule = read_file("elastic/rules/integrations/okta/k.toml", kuery).unwrap();
+        assert_eq!(rule.logsource.key(), "/okta/okta");
+        assert_eq!(rule.predicates.len(), 2);
     }
 }

@@ -1,6 +1,7 @@
 //! Corpus readers: one module per vendor format and one per query language.
 pub mod elastic;
 mod files;
+mod logsource_map;
 pub mod predicate;
 pub mod query;
 pub mod rule;

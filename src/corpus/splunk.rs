@@ -85,9 +85,29 @@ pub fn read_file(path: &str, text: &str, macros: &Macros) -> Option<CorpusRule> 
     };
     let search = scalar(&root, "search");
     if !search.is_empty() {
-        apply_extraction(&mut rule, spl::extract(&search, macros), None);
+        let mut extraction = spl::extract(&search, macros);
+        // Source macros (`` `wineventlog_system` ``) name the log even where
+        // their definition is only an `eventtype`.
+        extraction.sources.extend(macro_names(&search));
+        apply_extraction(&mut rule, extraction, None);
     }
     Some(rule)
+}
+
+/// The names of the macros a search calls, arguments left out, in order.
+fn macro_names(search: &str) -> impl Iterator<Item = String> + '_ {
+    search
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|call| {
+            call.split('(')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        })
+        .filter(|name| !name.is_empty())
 }
 
 #[cfg(test)]
@@ -143,5 +163,28 @@ tags:
         assert_eq!(rule.predicates[0].field, "process_name");
         assert_eq!(rule.predicates[0].values, ["cmd.exe"]);
         assert!(read_file("x.yml", "id: d\nstatus: deprecated\n", &macros).is_none());
+    }
+
+    #[test]
+    fn source_macros_and_event_codes_name_the_logsource() {
+        let mut macros = Macros::new();
+        macros.insert(
+            "sysmon",
+            Vec::new(),
+            "source=XmlWinEventLog:Microsoft-Windows-Sysmon/Operational",
+        );
+        macros.insert(
+            "wineventlog_system",
+            Vec::new(),
+            "eventtype=wineventlog_system",
+        );
+        let text = "id: p\nsearch: '`sysmon` EventCode=17 PipeName=\"\\\\x\" | `pipe_filter`'\n";
+        let rule = read_file("splunk/detections/x.yml", text, &macros).unwrap();
+        assert_eq!(rule.logsource.key(), "pipe_created/windows/");
+        assert_eq!(rule.field_polarities(), [("PipeName", Polarity::Positive)]);
+        let text = "id: s\nsearch: '`wineventlog_system` EventCode=7045 | stats count'\n";
+        let rule = read_file("splunk/detections/x.yml", text, &macros).unwrap();
+        assert_eq!(rule.logsource.key(), "/windows/system");
+        assert_eq!(rule.field_polarities(), [("EventCode", Polarity::Positive)]);
     }
 }

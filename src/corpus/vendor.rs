@@ -6,6 +6,7 @@
 //! `ActionType`, `EventID 4688`, ...) decide the logsource and are left out of
 //! the predicates: they say where a rule looks, not what it looks for.
 
+use super::logsource_map::{event_category, source_category, source_service};
 use super::predicate::{Extraction, Operator, Polarity, Predicate};
 use super::rule::{CorpusRule, LogSourceKey};
 use crate::syntax::text::LineIndex;
@@ -20,119 +21,129 @@ const SELECTOR_FIELDS: [&str; 5] = [
     "data_stream.dataset",
 ];
 
+/// Elastic dataset fields: `aws.cloudtrail` names the index `logs-aws.cloudtrail-*`.
+const DATASET_FIELDS: [&str; 2] = ["event.dataset", "data_stream.dataset"];
+
 /// Defender's event subtype: a selector only where the table already names
 /// the activity (`DeviceProcessEvents`); in `DeviceEvents` it is the test.
 const ACTION_TYPE: &str = "ActionType";
 
-/// Windows Security's process-creation event: `EventCode`/`EventID` 4688.
-const PROCESS_CREATION_EVENT: &str = "4688";
+const EVENT_ID_FIELDS: [&str; 2] = ["EventCode", "EventID"];
 
-/// Data-source names (EQL categories, Splunk data models, KQL tables and ASIM
-/// parsers, ES|QL index patterns), lower-cased prefixes, and the Sigma category.
-const SOURCE_CATEGORIES: [(&str, &str); 27] = [
-    ("process", "process_creation"),
-    ("endpoint.processes", "process_creation"),
-    ("deviceprocessevents", "process_creation"),
-    ("improcess", "process_creation"),
-    ("logs-endpoint.events.process", "process_creation"),
-    ("file", "file_event"),
-    ("endpoint.filesystem", "file_event"),
-    ("devicefileevents", "file_event"),
-    ("imfileevent", "file_event"),
-    ("logs-endpoint.events.file", "file_event"),
-    ("registry", "registry_event"),
-    ("endpoint.registry", "registry_event"),
-    ("deviceregistryevents", "registry_event"),
-    ("imregistry", "registry_event"),
-    ("logs-endpoint.events.registry", "registry_event"),
-    ("network_resolution", "dns_query"),
-    ("dns", "dns_query"),
-    ("imdns", "dns_query"),
-    ("network", "network_connection"),
-    ("network_traffic", "network_connection"),
-    ("devicenetworkevents", "network_connection"),
-    ("imnetworksession", "network_connection"),
-    ("logs-endpoint.events.network", "network_connection"),
-    ("library", "image_load"),
-    ("deviceimageloadevents", "image_load"),
-    ("logs-endpoint.events.library", "image_load"),
-    ("driver", "driver_load"),
-];
+/// The log an event id test is read against when no data source names one:
+/// Windows Security, the only log with 4688.
+const DEFAULT_EVENT_LOG: &str = "security";
 
-/// The Sigma category of one data-source name. Exact names first (EQL
-/// `network` is not `network_resolution`), then the longest prefix.
-fn source_category(source: &str) -> Option<&'static str> {
-    let source = source.trim().to_ascii_lowercase();
-    SOURCE_CATEGORIES
-        .iter()
-        .find(|(name, _)| *name == source)
-        .or_else(|| {
-            SOURCE_CATEGORIES
-                .iter()
-                .filter(|(name, _)| source.starts_with(name))
-                .max_by_key(|(name, _)| name.len())
-        })
-        .map(|&(_, category)| category)
+/// Where a query reads from, as far as its data sources tell.
+struct Sources {
+    names: Vec<String>,
+    /// `(product, service)` all mapped product logs agree on (a part they
+    /// disagree on is empty).
+    log: Option<(&'static str, &'static str)>,
+    /// A data source names the activity (`process`, `DeviceProcessEvents`).
+    name_category: bool,
 }
 
-fn is_selector(predicate: &Predicate, sources_decide: bool) -> bool {
-    if predicate.field == ACTION_TYPE {
-        return sources_decide;
-    }
-    let process_creation_event = matches!(predicate.field.as_str(), "EventCode" | "EventID")
-        && predicate.op == Operator::Eq
-        && predicate.values.iter().all(|v| v == PROCESS_CREATION_EVENT);
-    process_creation_event || SELECTOR_FIELDS.contains(&predicate.field.as_str())
-}
-
-/// The logsource a query reads, from its data sources and its positive
-/// selector tests; `folder_product` (`windows`, from the rule's folder) is
-/// the fallback when no `host.os.type` test names the platform.
-fn logsource(
-    sources: &[String],
-    selectors: &[Predicate],
-    folder_product: Option<&str>,
-) -> LogSourceKey {
-    let positive = || {
-        selectors
+impl Sources {
+    /// The extraction's data sources plus the indexes its dataset tests name.
+    fn of(extraction: &Extraction) -> Sources {
+        let datasets = extraction
+            .predicates
             .iter()
-            .filter(|p| p.polarity == Polarity::Positive)
-    };
-    let values_of = |field: &'static str| {
-        positive()
-            .filter(move |p| p.field == field)
-            .flat_map(|p| p.values.iter())
-    };
-    // The only event-id selectors are 4688 ones (see `is_selector`).
-    let process_creation_event =
-        positive().any(|p| matches!(p.field.as_str(), "EventCode" | "EventID"));
-    let category = if process_creation_event {
-        Some("process_creation")
-    } else {
-        sources
-            .iter()
-            .chain(values_of("event.category"))
-            .find_map(|s| source_category(s))
-    };
-    let mut product = values_of("host.os.type")
-        .map(|v| v.to_ascii_lowercase())
-        .find(|v| matches!(v.as_str(), "windows" | "linux" | "macos"))
-        .or_else(|| folder_product.map(str::to_string))
-        .unwrap_or_default();
-    let mut service = String::new();
-    let security_event = sources
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case("SecurityEvent"));
-    if security_event {
-        product = "windows".into();
-        if category.is_none() {
-            service = "security".into();
+            .filter(|p| {
+                p.polarity == Polarity::Positive && DATASET_FIELDS.contains(&p.field.as_str())
+            })
+            .flat_map(|p| p.values.iter().map(|v| format!("logs-{v}")));
+        let names: Vec<String> = extraction.sources.iter().cloned().chain(datasets).collect();
+        let log = names.iter().filter_map(|s| source_service(s)).reduce(
+            |(product, service), (other_product, other_service)| {
+                (
+                    if product == other_product {
+                        product
+                    } else {
+                        ""
+                    },
+                    if service == other_service {
+                        service
+                    } else {
+                        ""
+                    },
+                )
+            },
+        );
+        let name_category = names.iter().any(|s| source_category(s).is_some());
+        Sources {
+            names,
+            log,
+            name_category,
         }
     }
-    LogSourceKey {
-        category: category.unwrap_or_default().to_string(),
-        product,
-        service,
+
+    fn service(&self) -> &'static str {
+        match self.log {
+            Some((_, service)) if !service.is_empty() => service,
+            _ => DEFAULT_EVENT_LOG,
+        }
+    }
+
+    /// The category an event id test names in this log, if it names one.
+    fn event_category(&self, predicate: &Predicate) -> Option<&'static str> {
+        let is_event_id = EVENT_ID_FIELDS.contains(&predicate.field.as_str())
+            && predicate.op == Operator::Eq
+            && !predicate.values.is_empty();
+        let mut categories = predicate
+            .values
+            .iter()
+            .map(|id| event_category(self.service(), id));
+        let first = categories.next().flatten()?;
+        (is_event_id && categories.all(|c| c == Some(first))).then_some(first)
+    }
+
+    fn is_selector(&self, predicate: &Predicate) -> bool {
+        if predicate.field == ACTION_TYPE {
+            return self.name_category;
+        }
+        self.event_category(predicate).is_some()
+            || SELECTOR_FIELDS.contains(&predicate.field.as_str())
+    }
+
+    /// The logsource of the query, from the data sources and the positive
+    /// selector tests; `folder_product` (`windows`, from the rule's folder)
+    /// is the fallback when neither names the platform. With a category the
+    /// service is left out, as Sigma does (`process_creation/windows/`).
+    fn logsource(&self, selectors: &[Predicate], folder_product: Option<&str>) -> LogSourceKey {
+        let positive = || {
+            selectors
+                .iter()
+                .filter(|p| p.polarity == Polarity::Positive)
+        };
+        let values_of = |field: &'static str| {
+            positive()
+                .filter(move |p| p.field == field)
+                .flat_map(|p| p.values.iter())
+        };
+        let category = positive().find_map(|p| self.event_category(p)).or_else(|| {
+            self.names
+                .iter()
+                .chain(values_of("event.category"))
+                .find_map(|s| source_category(s))
+        });
+        let (log_product, log_service) = self.log.unwrap_or_default();
+        let product = Some(log_product)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .or_else(|| {
+                values_of("host.os.type")
+                    .map(|v| v.to_ascii_lowercase())
+                    .find(|v| matches!(v.as_str(), "windows" | "linux" | "macos"))
+            })
+            .or_else(|| folder_product.map(str::to_string))
+            .unwrap_or_default();
+        LogSourceKey {
+            category: category.unwrap_or_default().to_string(),
+            product,
+            service: if category.is_some() { "" } else { log_service }.to_string(),
+        }
     }
 }
 
@@ -143,16 +154,26 @@ pub fn apply_extraction(
     extraction: Extraction,
     folder_product: Option<&str>,
 ) {
-    let sources_decide = extraction
-        .sources
-        .iter()
-        .any(|s| source_category(s).is_some());
+    let sources = Sources::of(&extraction);
     let (selectors, predicates): (Vec<Predicate>, Vec<Predicate>) = extraction
         .predicates
         .into_iter()
-        .partition(|p| is_selector(p, sources_decide));
-    rule.logsource = logsource(&extraction.sources, &selectors, folder_product);
+        .partition(|p| sources.is_selector(p));
+    rule.logsource = sources.logsource(&selectors, folder_product);
     rule.predicates = predicates;
+    // A query that tests nothing but the event id looks for every such
+    // event (a hunting search): the id stays its indicator.
+    if !rule
+        .predicates
+        .iter()
+        .any(|p| p.polarity == Polarity::Positive)
+    {
+        rule.predicates.extend(
+            selectors
+                .into_iter()
+                .filter(|p| sources.event_category(p).is_some()),
+        );
+    }
     rule.skipped.extend(extraction.skipped);
     rule.has_query = true;
 }
@@ -215,31 +236,95 @@ mod tests {
         }
     }
 
+    /// The logsource and remaining predicate fields of a query reading
+    /// `sources` with `predicates`.
+    fn read(
+        sources: &[&str],
+        predicates: Vec<Predicate>,
+        folder: Option<&str>,
+    ) -> (String, Vec<String>) {
+        let mut rule = CorpusRule::new(super::super::rule::Vendor::Splunk, "x");
+        let extraction = Extraction {
+            predicates,
+            sources: sources.iter().map(|s| s.to_string()).collect(),
+            skipped: Vec::new(),
+        };
+        apply_extraction(&mut rule, extraction, folder);
+        let fields = rule.predicates.into_iter().map(|p| p.field).collect();
+        (rule.logsource.key(), fields)
+    }
+
     #[test]
     fn sources_and_selectors_decide_the_logsource() {
-        let category = |s: &str| source_category(s);
-        assert_eq!(category("process"), Some("process_creation"));
-        assert_eq!(category("Endpoint.Processes"), Some("process_creation"));
-        assert_eq!(category("network"), Some("network_connection"));
-        assert_eq!(category("Network_Resolution.DNS"), Some("dns_query"));
+        let os = test("host.os.type", "linux", Polarity::Positive);
         assert_eq!(
-            category("logs-endpoint.events.process-*"),
-            Some("process_creation")
+            read(&["process"], vec![os], Some("windows")).0,
+            "process_creation/linux/"
         );
-        assert_eq!(category("SigninLogs"), None);
-
-        let os = [test("host.os.type", "linux", Polarity::Positive)];
-        let key = logsource(&["process".into()], &os, Some("windows"));
-        assert_eq!(key.key(), "process_creation/linux/");
-        let event = [test("EventID", "4688", Polarity::Positive)];
+        let event = || test("EventID", "4688", Polarity::Positive);
+        let image = || test("NewProcessName", "*\\x.exe", Polarity::Positive);
         assert_eq!(
-            logsource(&["SecurityEvent".into()], &event, None).key(),
-            "process_creation/windows/"
+            read(&["SecurityEvent"], vec![event(), image()], None),
+            (
+                "process_creation/windows/".into(),
+                vec!["NewProcessName".into()]
+            )
         );
         assert_eq!(
-            logsource(&["SecurityEvent".into()], &[], None).key(),
+            read(&["SecurityEvent"], vec![], None).0,
             "/windows/security"
         );
+        // 4688 needs no source to name the log; other ids do.
+        assert_eq!(read(&[], vec![event()], None).0, "process_creation//");
+        let logon = test("EventCode", "4624", Polarity::Positive);
+        assert_eq!(
+            read(&["wineventlog_security"], vec![logon], None),
+            ("/windows/security".into(), vec!["EventCode".into()])
+        );
+    }
+
+    #[test]
+    fn a_log_makes_its_event_ids_selectors() {
+        let sysmon = "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational";
+        let dns = test("EventCode", "22", Polarity::Positive);
+        let query = test("QueryName", "x.example", Polarity::Positive);
+        assert_eq!(
+            read(&[sysmon], vec![dns.clone(), query], None),
+            ("dns_query/windows/".into(), vec!["QueryName".into()])
+        );
+        // Without the log, `EventCode=22` is an indicator like any other.
+        assert_eq!(
+            read(&[], vec![dns], None),
+            ("//".into(), vec!["EventCode".into()])
+        );
+        let script = test("EventCode", "4104", Polarity::Positive);
+        let text = test("ScriptBlockText", "*iex*", Polarity::Positive);
+        assert_eq!(
+            read(&["powershell"], vec![script.clone(), text], None),
+            ("ps_script/windows/".into(), vec!["ScriptBlockText".into()])
+        );
+        // The only test: it stays the rule's indicator.
+        assert_eq!(
+            read(&["powershell"], vec![script], None),
+            ("ps_script/windows/".into(), vec!["EventCode".into()])
+        );
+        // Sysmon for Windows and for Linux: the event id still names the category.
+        let both = [sysmon, "Syslog:Linux-Sysmon/Operational"];
+        let start = test("EventCode", "1", Polarity::Positive);
+        assert_eq!(read(&both, vec![start], None).0, "process_creation//");
+    }
+
+    #[test]
+    fn datasets_and_agreeing_logs_name_the_service() {
+        let dataset = test("event.dataset", "aws.cloudtrail", Polarity::Positive);
+        assert_eq!(
+            read(&["filebeat-*"], vec![dataset], None),
+            ("/aws/cloudtrail".into(), vec![])
+        );
+        let two = ["logs-azure.signinlogs-*", "logs-azure.auditlogs-*"];
+        assert_eq!(read(&two, vec![], None).0, "/azure/");
+        assert_eq!(read(&["SigninLogs"], vec![], None).0, "/azure/signinlogs");
+        assert_eq!(read(&["NoSuchTable"], vec![], None).0, "//");
     }
 
     #[test]
