@@ -205,6 +205,20 @@ const EVENT_CATEGORIES: [(&str, &str, &str); 23] = [
     ("security", "4688", "process_creation"),
 ];
 
+/// `event.action` values that only say "a process started" (Elastic Defend,
+/// Auditbeat, Crowdstrike's `ProcessRollup2`, Sysmon through Winlogbeat).
+const PROCESS_START_ACTIONS: [&str; 9] = [
+    "exec",
+    "exec_event",
+    "start",
+    "processrollup2",
+    "executed",
+    "process_started",
+    "fork",
+    "created-process",
+    "process create (rule: processcreate)",
+];
+
 /// The `value` of the entry whose name is `source` or, failing that, the
 /// longest name that `source` starts with up to a separator.
 fn lookup<T: Copy>(table: &[(&str, T)], source: &str) -> Option<T> {
@@ -242,6 +256,11 @@ pub fn event_category(service: &str, event_id: &str) -> Option<&'static str> {
         .iter()
         .find(|(s, id, _)| *s == service && *id == event_id.trim())
         .map(|&(_, _, category)| category)
+}
+
+/// Whether an `event.action` value only says that a process started.
+pub fn is_process_start_action(action: &str) -> bool {
+    PROCESS_START_ACTIONS.contains(&action.trim().to_ascii_lowercase().as_str())
 }
 
 #[cfg(test)]

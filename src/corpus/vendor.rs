@@ -6,7 +6,9 @@
 //! `ActionType`, `EventID 4688`, ...) decide the logsource and are left out of
 //! the predicates: they say where a rule looks, not what it looks for.
 
-use super::logsource_map::{event_category, source_category, source_service};
+use super::logsource_map::{
+    event_category, is_process_start_action, source_category, source_service,
+};
 use super::predicate::{Extraction, Operator, Polarity, Predicate};
 use super::rule::{CorpusRule, LogSourceKey};
 use crate::syntax::text::LineIndex;
@@ -29,6 +31,17 @@ const DATASET_FIELDS: [&str; 2] = ["event.dataset", "data_stream.dataset"];
 const ACTION_TYPE: &str = "ActionType";
 
 const EVENT_ID_FIELDS: [&str; 2] = ["EventCode", "EventID"];
+
+/// Elastic's event action: a selector when it only says a process started
+/// (`exec`, `start`, ...); elsewhere (`CreateAccessKey`) it is the activity.
+const EVENT_ACTION: &str = "event.action";
+
+fn is_process_start(predicate: &Predicate) -> bool {
+    predicate.field == EVENT_ACTION
+        && predicate.op == Operator::Eq
+        && !predicate.values.is_empty()
+        && predicate.values.iter().all(|v| is_process_start_action(v))
+}
 
 /// The log an event id test is read against when no data source names one:
 /// Windows Security, the only log with 4688.
@@ -104,6 +117,7 @@ impl Sources {
             return self.name_category;
         }
         self.event_category(predicate).is_some()
+            || is_process_start(predicate)
             || SELECTOR_FIELDS.contains(&predicate.field.as_str())
     }
 
@@ -122,12 +136,19 @@ impl Sources {
                 .filter(move |p| p.field == field)
                 .flat_map(|p| p.values.iter())
         };
-        let category = positive().find_map(|p| self.event_category(p)).or_else(|| {
-            self.names
-                .iter()
-                .chain(values_of("event.category"))
-                .find_map(|s| source_category(s))
-        });
+        let category = positive()
+            .find_map(|p| self.event_category(p))
+            .or_else(|| {
+                self.names
+                    .iter()
+                    .chain(values_of("event.category"))
+                    .find_map(|s| source_category(s))
+            })
+            .or_else(|| {
+                positive()
+                    .any(is_process_start)
+                    .then_some("process_creation")
+            });
         let (log_product, log_service) = self.log.unwrap_or_default();
         let product = Some(log_product)
             .filter(|p| !p.is_empty())
@@ -325,6 +346,21 @@ mod tests {
         assert_eq!(read(&two, vec![], None).0, "/azure/");
         assert_eq!(read(&["SigninLogs"], vec![], None).0, "/azure/signinlogs");
         assert_eq!(read(&["NoSuchTable"], vec![], None).0, "//");
+    }
+
+    #[test]
+    fn process_start_actions_are_selectors() {
+        let exec = test("event.action", "exec", Polarity::Positive);
+        let name = test("process.name", "curl", Polarity::Positive);
+        assert_eq!(
+            read(&["logs-endpoint.events.*"], vec![exec, name.clone()], None),
+            ("process_creation//".into(), vec!["process.name".into()])
+        );
+        let api_call = test("event.action", "CreateAccessKey", Polarity::Positive);
+        assert_eq!(
+            read(&["logs-aws.cloudtrail-*"], vec![api_call], None),
+            ("/aws/cloudtrail".into(), vec!["event.action".into()])
+        );
     }
 
     #[test]
