@@ -202,8 +202,10 @@ impl<'a> RuleInCorpus<'a> {
         similar
     }
 
-    /// Exclusions this rule lacks, ranked by the evidence for them: the
-    /// summed similarity of the `neighbours` most similar rules making them,
+    /// Exclusions this rule lacks, on fields SigmaHQ rules use under its
+    /// logsource, one per (field, value), ranked by the evidence for them:
+    /// the summed similarity of the `neighbours` most similar rules making
+    /// them,
     /// then how often they go with the rule's positive tests anywhere, then
     /// how common they are under the logsource.
     pub fn suggest_exclusions(
@@ -252,15 +254,26 @@ impl<'a> RuleInCorpus<'a> {
             .iter()
             .filter_map(|k| exclusion_position(data, k))
             .collect();
+        let sigma_fields = self.sigma_fields();
         let mut ranked: Vec<(u32, f64, Vec<u32>)> = by_exclusion
             .into_iter()
             .filter(|(exclusion, _)| !own_exclusions.contains(exclusion))
+            .filter(|(exclusion, _)| {
+                sigma_fields.contains(&data.exclusions[*exclusion as usize].field.to_native())
+            })
             .map(|(exclusion, (score, rules))| (exclusion, score, rules))
             .collect();
         ranked.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
                 .then(b.2.len().cmp(&a.2.len()))
                 .then(a.0.cmp(&b.0))
+        });
+        // `Image: x` and `Image|endswith: x` exclude the same value: the
+        // best-ranked operator speaks for both.
+        let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
+        ranked.retain(|(exclusion, ..)| {
+            let row = &data.exclusions[*exclusion as usize];
+            seen.insert((row.field.to_native(), row.value.as_str()))
         });
         // Keys are built only for the suggestions a caller reads: most
         // candidates are never shown.
@@ -274,6 +287,43 @@ impl<'a> RuleInCorpus<'a> {
                     score,
                 })
             })
+    }
+
+    /// Fields SigmaHQ rules test under the rule's logsource or, when none
+    /// does, under its product: the fields a Sigma filter there can name.
+    /// Other vendors' rules may read several event types under one
+    /// logsource (an Elastic sequence), so their fields do not count.
+    fn sigma_fields(&self) -> BTreeSet<u32> {
+        let data = self.data();
+        let tables = self.index.tables();
+        let Some(sigma) = data
+            .vendors
+            .iter()
+            .position(|v| v == Vendor::Sigma.as_str())
+        else {
+            return BTreeSet::new();
+        };
+        let fields_where = |keep: &dyn Fn(u32) -> bool| -> BTreeSet<u32> {
+            let mut fields = BTreeSet::new();
+            for (position, rule) in data.rules.iter().enumerate() {
+                if usize::from(rule.vendor) != sigma || !keep(rule.logsource.to_native()) {
+                    continue;
+                }
+                let positive = tables.indicators[position]
+                    .iter()
+                    .map(|&i| data.indicators[i as usize].field.to_native());
+                let excluded = tables.exclusions[position]
+                    .iter()
+                    .map(|&e| data.exclusions[e as usize].field.to_native());
+                fields.extend(positive.chain(excluded));
+            }
+            fields
+        };
+        let in_logsource = fields_where(&|l| Some(l) == self.logsource_position);
+        if !in_logsource.is_empty() {
+            return in_logsource;
+        }
+        fields_where(&|l| data.logsources[l as usize].product == self.logsource.product)
     }
 
     /// The logsource's fields as completion would offer the one for `field`
