@@ -328,8 +328,9 @@ impl<'a> RuleInCorpus<'a> {
 
     /// The logsource's fields as completion would offer the one for `field`
     /// once the rule's other tests are written: fields of the corpus rules
-    /// sharing one of those tests first, then by use under the logsource;
-    /// fields the rule already tests are left out.
+    /// sharing one of those tests first (in their tests or filters), then by
+    /// use under the logsource; only fields SigmaHQ rules use there, and
+    /// none the rule already tests.
     pub fn rank_fields(&self, field: &str) -> Vec<&'a str> {
         let Some(logsource) = self.logsource_position else {
             return Vec::new();
@@ -347,18 +348,24 @@ impl<'a> RuleInCorpus<'a> {
         }
         let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
         for rule in neighbours {
-            let fields: BTreeSet<u32> = tables.indicators[rule as usize]
+            // Filters name fields too (`ParentImage` in a process rule's filter).
+            let positive = tables.indicators[rule as usize]
                 .iter()
-                .map(|&i| data.indicators[i as usize].field.to_native())
-                .collect();
+                .map(|&i| data.indicators[i as usize].field.to_native());
+            let excluded = tables.exclusions[rule as usize]
+                .iter()
+                .map(|&e| data.exclusions[e as usize].field.to_native());
+            let fields: BTreeSet<u32> = positive.chain(excluded).collect();
             for f in fields {
                 *votes.entry(f).or_default() += 1;
             }
         }
         // `fields` is already most used first; a stable sort keeps that order among equal votes.
+        let sigma_fields = self.sigma_fields();
         let mut ranked: Vec<(usize, &'a str)> = data.logsources[logsource as usize]
             .fields
             .iter()
+            .filter(|c| sigma_fields.contains(&c.key.to_native()))
             .map(|c| {
                 let key = c.key.to_native();
                 (
