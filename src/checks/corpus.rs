@@ -338,16 +338,17 @@ impl<'a> RuleInCorpus<'a> {
         let data = self.data();
         let tables = self.index.tables();
         let typed: BTreeSet<&str> = self.positive.iter().map(|k| k.field.as_str()).collect();
-        let mut neighbours: BTreeSet<u32> = BTreeSet::new();
+        // Neighbour -> tests shared with the rule: closer rules vote louder.
+        let mut neighbours: BTreeMap<u32, usize> = BTreeMap::new();
         for key in self.positive.iter().filter(|k| k.field != field) {
-            neighbours.extend(
-                self.indicator_rules(key)
-                    .into_iter()
-                    .filter(|&r| data.rules[r as usize].logsource.to_native() == logsource),
-            );
+            for rule in self.indicator_rules(key) {
+                if data.rules[rule as usize].logsource.to_native() == logsource {
+                    *neighbours.entry(rule).or_default() += 1;
+                }
+            }
         }
         let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
-        for rule in neighbours {
+        for (rule, shared) in neighbours {
             // Filters name fields too (`ParentImage` in a process rule's filter).
             let positive = tables.indicators[rule as usize]
                 .iter()
@@ -357,7 +358,7 @@ impl<'a> RuleInCorpus<'a> {
                 .map(|&e| data.exclusions[e as usize].field.to_native());
             let fields: BTreeSet<u32> = positive.chain(excluded).collect();
             for f in fields {
-                *votes.entry(f).or_default() += 1;
+                *votes.entry(f).or_default() += shared;
             }
         }
         // `fields` is already most used first; a stable sort keeps that order among equal votes.
