@@ -329,20 +329,25 @@ impl<'a> RuleInCorpus<'a> {
     /// The logsource's fields as completion would offer the one for `field`
     /// once the rule's other tests are written: fields of the corpus rules
     /// sharing one of those tests first (in their tests or filters), then by
-    /// use under the logsource; only fields SigmaHQ rules use there, and
-    /// none the rule already tests.
+    /// use under the logsource (its product's, when the index lacks it);
+    /// only fields SigmaHQ rules use there, and none the rule already tests.
     pub fn rank_fields(&self, field: &str) -> Vec<&'a str> {
-        let Some(logsource) = self.logsource_position else {
+        if self.logsource_position.is_none() && self.logsource.product.is_empty() {
             return Vec::new();
-        };
+        }
         let data = self.data();
         let tables = self.index.tables();
+        // Under a logsource the index lacks, its product's logsources stand in.
+        let in_scope = |position: u32| match self.logsource_position {
+            Some(own) => position == own,
+            None => data.logsources[position as usize].product == self.logsource.product,
+        };
         let typed: BTreeSet<&str> = self.positive.iter().map(|k| k.field.as_str()).collect();
         // Neighbour -> tests shared with the rule: closer rules vote louder.
         let mut neighbours: BTreeMap<u32, usize> = BTreeMap::new();
         for key in self.positive.iter().filter(|k| k.field != field) {
             for rule in self.indicator_rules(key) {
-                if data.rules[rule as usize].logsource.to_native() == logsource {
+                if in_scope(data.rules[rule as usize].logsource.to_native()) {
                     *neighbours.entry(rule).or_default() += 1;
                 }
             }
@@ -361,23 +366,30 @@ impl<'a> RuleInCorpus<'a> {
                 *votes.entry(f).or_default() += shared;
             }
         }
-        // `fields` is already most used first; a stable sort keeps that order among equal votes.
         let sigma_fields = self.sigma_fields();
-        let mut ranked: Vec<(usize, &'a str)> = data.logsources[logsource as usize]
-            .fields
-            .iter()
-            .filter(|c| sigma_fields.contains(&c.key.to_native()))
-            .map(|c| {
-                let key = c.key.to_native();
+        let mut usage: BTreeMap<u32, u32> = BTreeMap::new();
+        for (position, logsource) in data.logsources.iter().enumerate() {
+            if in_scope(position as u32) {
+                for count in logsource.fields.iter() {
+                    *usage.entry(count.key.to_native()).or_default() += count.rules.to_native();
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, u32, &'a str)> = usage
+            .into_iter()
+            .filter(|(key, _)| sigma_fields.contains(key))
+            .map(|(key, rules)| {
                 (
                     votes.get(&key).copied().unwrap_or(0),
+                    rules,
                     data.fields[key as usize].name.as_str(),
                 )
             })
-            .filter(|(_, name)| *name == field || !typed.contains(name))
+            .filter(|(.., name)| *name == field || !typed.contains(name))
             .collect();
-        ranked.sort_by_key(|&(votes, _)| std::cmp::Reverse(votes));
-        ranked.into_iter().map(|(_, name)| name).collect()
+        // Most votes, then most used; the stable sort keeps field order among ties.
+        ranked.sort_by_key(|&(votes, rules, _)| std::cmp::Reverse((votes, rules)));
+        ranked.into_iter().map(|(.., name)| name).collect()
     }
 
     /// Other rules under the rule's logsource making exclusion `position`.

@@ -157,7 +157,6 @@ pub fn score_fields(index: &Index, tests: &[TestRule]) -> FieldScore {
             score.fields += 1;
             if ranked.is_empty() {
                 score.unknown_logsource += 1;
-                continue;
             }
             if ranked.iter().take(5).any(|f| *f == field) {
                 score.top5 += 1;
