@@ -64,8 +64,10 @@ pub struct Thresholds {
     pub noisy_indicator_min_rules: u32,
     /// SL802: how many similar rules exclusions are collected from.
     pub exclusion_neighbours: usize,
-    /// SL802: suggestions shown, and how many similar rules make a strong one.
+    /// SL802: suggestions shown, how many similar rules must make one for it
+    /// to be shown at all, and how many make a strong one.
     pub exclusion_suggestions: usize,
+    pub exclusion_min_rules: usize,
     pub exclusion_strong_rules: usize,
     /// SL803: Jaccard similarity of positive tests that makes a near duplicate.
     pub near_duplicate_jaccard: f64,
@@ -84,6 +86,7 @@ impl Default for Thresholds {
             noisy_indicator_min_rules: 20,
             exclusion_neighbours: 20,
             exclusion_suggestions: 5,
+            exclusion_min_rules: 2,
             exclusion_strong_rules: 3,
             near_duplicate_jaccard: 0.8,
             corpus_min_rules: 20,

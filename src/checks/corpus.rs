@@ -228,8 +228,10 @@ impl<'a> RuleInCorpus<'a> {
         similar
     }
 
-    /// Exclusions this rule lacks, ranked by the evidence for them: the
-    /// summed similarity of the `neighbours` most similar rules making them,
+    /// Exclusions this rule lacks, on fields SigmaHQ rules use under its
+    /// logsource, one per (field, value), ranked by the evidence for them:
+    /// the summed similarity of the `neighbours` most similar rules making
+    /// them,
     /// then how often they go with the rule's positive tests anywhere, then
     /// how common they are under the logsource.
     pub fn suggest_exclusions(
@@ -277,15 +279,26 @@ impl<'a> RuleInCorpus<'a> {
             .iter()
             .filter_map(|k| exclusion_position(data, k))
             .collect();
+        let sigma_fields = self.sigma_fields();
         let mut ranked: Vec<(u32, f64, Vec<u32>)> = by_exclusion
             .into_iter()
             .filter(|(exclusion, _)| !own_exclusions.contains(exclusion))
+            .filter(|(exclusion, _)| {
+                sigma_fields.contains(&data.exclusions[*exclusion as usize].field.to_native())
+            })
             .map(|(exclusion, (score, rules))| (exclusion, score, rules))
             .collect();
         ranked.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
                 .then(b.2.len().cmp(&a.2.len()))
                 .then(a.0.cmp(&b.0))
+        });
+        // `Image: x` and `Image|endswith: x` exclude the same value: the
+        // best-ranked operator speaks for both.
+        let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
+        ranked.retain(|(exclusion, ..)| {
+            let row = &data.exclusions[*exclusion as usize];
+            seen.insert((row.field.to_native(), row.value.as_str()))
         });
         // Keys are built only for the suggestions a caller reads: most
         // candidates are never shown.
@@ -301,50 +314,107 @@ impl<'a> RuleInCorpus<'a> {
             })
     }
 
-    /// The logsource's fields as completion would offer the one for `field`
-    /// once the rule's other tests are written: fields of the corpus rules
-    /// sharing one of those tests first, then by use under the logsource;
-    /// fields the rule already tests are left out.
-    pub fn rank_fields(&self, field: &str) -> Vec<&'a str> {
-        let Some(logsource) = self.logsource_position else {
-            return Vec::new();
-        };
+    /// Fields SigmaHQ rules test under the rule's logsource or, when none
+    /// does, under its product: the fields a Sigma filter there can name.
+    /// Other vendors' rules may read several event types under one
+    /// logsource (an Elastic sequence), so their fields do not count.
+    fn sigma_fields(&self) -> BTreeSet<u32> {
         let data = self.data();
         let tables = self.index.tables();
-        let typed: BTreeSet<&str> = self.positive.iter().map(|k| k.field.as_str()).collect();
-        let mut neighbours: BTreeSet<u32> = BTreeSet::new();
-        for key in self.positive.iter().filter(|k| k.field != field) {
-            neighbours.extend(
-                self.indicator_rules(key)
-                    .into_iter()
-                    .filter(|&r| data.rules[r as usize].logsource.to_native() == logsource),
-            );
+        let Some(sigma) = data
+            .vendors
+            .iter()
+            .position(|v| v == Vendor::Sigma.as_str())
+        else {
+            return BTreeSet::new();
+        };
+        let fields_where = |keep: &dyn Fn(u32) -> bool| -> BTreeSet<u32> {
+            let mut fields = BTreeSet::new();
+            for (position, rule) in data.rules.iter().enumerate() {
+                if usize::from(rule.vendor) != sigma || !keep(rule.logsource.to_native()) {
+                    continue;
+                }
+                let positive = tables.indicators[position]
+                    .iter()
+                    .map(|&i| data.indicators[i as usize].field.to_native());
+                let excluded = tables.exclusions[position]
+                    .iter()
+                    .map(|&e| data.exclusions[e as usize].field.to_native());
+                fields.extend(positive.chain(excluded));
+            }
+            fields
+        };
+        let in_logsource = fields_where(&|l| Some(l) == self.logsource_position);
+        if !in_logsource.is_empty() {
+            return in_logsource;
         }
-        let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
-        for rule in neighbours {
-            let fields: BTreeSet<u32> = tables.indicators[rule as usize]
-                .iter()
-                .map(|&i| data.indicators[i as usize].field.to_native())
-                .collect();
-            for f in fields {
-                *votes.entry(f).or_default() += 1;
+        fields_where(&|l| data.logsources[l as usize].product == self.logsource.product)
+    }
+
+    /// The logsource's fields as completion would offer the one for `field`
+    /// once the rule's other tests are written: fields of the corpus rules
+    /// sharing one of those tests first (in their tests or filters), then by
+    /// use under the logsource (its product's, when the index lacks it);
+    /// only fields SigmaHQ rules use there, and none the rule already tests.
+    pub fn rank_fields(&self, field: &str) -> Vec<&'a str> {
+        if self.logsource_position.is_none() && self.logsource.product.is_empty() {
+            return Vec::new();
+        }
+        let data = self.data();
+        let tables = self.index.tables();
+        // Under a logsource the index lacks, its product's logsources stand in.
+        let in_scope = |position: u32| match self.logsource_position {
+            Some(own) => position == own,
+            None => data.logsources[position as usize].product == self.logsource.product,
+        };
+        let typed: BTreeSet<&str> = self.positive.iter().map(|k| k.field.as_str()).collect();
+        // Neighbour -> tests shared with the rule: closer rules vote louder.
+        let mut neighbours: BTreeMap<u32, usize> = BTreeMap::new();
+        for key in self.positive.iter().filter(|k| k.field != field) {
+            for rule in self.indicator_rules(key) {
+                if in_scope(data.rules[rule as usize].logsource.to_native()) {
+                    *neighbours.entry(rule).or_default() += 1;
+                }
             }
         }
-        // `fields` is already most used first; a stable sort keeps that order among equal votes.
-        let mut ranked: Vec<(usize, &'a str)> = data.logsources[logsource as usize]
-            .fields
-            .iter()
-            .map(|c| {
-                let key = c.key.to_native();
+        let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
+        for (rule, shared) in neighbours {
+            // Filters name fields too (`ParentImage` in a process rule's filter).
+            let positive = tables.indicators[rule as usize]
+                .iter()
+                .map(|&i| data.indicators[i as usize].field.to_native());
+            let excluded = tables.exclusions[rule as usize]
+                .iter()
+                .map(|&e| data.exclusions[e as usize].field.to_native());
+            let fields: BTreeSet<u32> = positive.chain(excluded).collect();
+            for f in fields {
+                *votes.entry(f).or_default() += shared;
+            }
+        }
+        let sigma_fields = self.sigma_fields();
+        let mut usage: BTreeMap<u32, u32> = BTreeMap::new();
+        for (position, logsource) in data.logsources.iter().enumerate() {
+            if in_scope(position as u32) {
+                for count in logsource.fields.iter() {
+                    *usage.entry(count.key.to_native()).or_default() += count.rules.to_native();
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, u32, &'a str)> = usage
+            .into_iter()
+            .filter(|(key, _)| sigma_fields.contains(key))
+            .map(|(key, rules)| {
                 (
                     votes.get(&key).copied().unwrap_or(0),
+                    rules,
                     data.fields[key as usize].name.as_str(),
                 )
             })
-            .filter(|(_, name)| *name == field || !typed.contains(name))
+            .filter(|(.., name)| *name == field || !typed.contains(name))
             .collect();
-        ranked.sort_by_key(|&(votes, _)| std::cmp::Reverse(votes));
-        ranked.into_iter().map(|(_, name)| name).collect()
+        // Most votes, then most used; the stable sort keeps field order among ties.
+        ranked.sort_by_key(|&(votes, rules, _)| std::cmp::Reverse((votes, rules)));
+        ranked.into_iter().map(|(.., name)| name).collect()
     }
 
     /// Other rules under the rule's logsource making exclusion `position`.

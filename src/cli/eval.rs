@@ -1,10 +1,12 @@
 //! `sigmalens eval`: how well the corpus intelligence predicts what SigmaHQ
-//! authors actually wrote. An index of the rules dated before `--until` is
-//! built in memory; rules dated from then on are the test set.
+//! authors actually wrote. An index of every vendor's rules dated before
+//! `--until` is built in memory (undated rules, all of Sentinel's, are left
+//! out); SigmaHQ rules dated from then on are the test set.
 //!
 //! - Exclusions: each test rule with filters loses them, SL802 ranks
-//!   suggestions; recall@5/@10 of its real excluded (field, op, value) keys
-//!   and the precision of the first five.
+//!   suggestions; recall@5/@10 of its real excluded (field, value) pairs
+//!   (the operator is not judged; recall@5 with it is reported too) and the
+//!   precision of the first five.
 //! - Fields: the rank of each field a test rule uses among its logsource's
 //!   fields by corpus usage (plain, and as [`RuleInCorpus::rank_fields`]
 //!   ranks them once the rule's other tests are known); recall@5.
@@ -18,15 +20,15 @@ use std::time::Instant;
 use crate::checks::corpus::{RuleInCorpus, sigma_item};
 use crate::checks::{self, Severity};
 use crate::config::Settings;
-use crate::corpus::rule::CorpusRule;
-use crate::corpus::sigma;
+use crate::corpus::read_all;
+use crate::corpus::rule::{CorpusRule, Vendor};
 use crate::index::build::{BuildOptions, build_index};
 use crate::index::store::{Index, encode};
 use crate::rule::{Rule, RuleFile};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct EvalArgs {
-    /// The corpus root (holding `sigma/`).
+    /// The corpus root (holding `sigma/` and the other vendors' folders).
     #[arg(long, default_value = "../shared/corpus")]
     pub corpus: PathBuf,
     /// Rules dated before this day form the index; the rest are the test set.
@@ -48,6 +50,9 @@ pub struct ExclusionScore {
     pub capped_ceiling_at_5: f64,
     pub hits_at_5: usize,
     pub hits_at_10: usize,
+    /// Real (field, op, value) keys, and hits@5 among them when the operator must match too.
+    pub exact_keys: usize,
+    pub exact_hits_at_5: usize,
     pub suggested_at_5: usize,
     /// Mean over rules of hits@k / min(k, real pairs).
     pub capped_recall_at_5: f64,
@@ -110,6 +115,12 @@ pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) 
         score.capped_ceiling_at_5 += reachable.min(5) as f64 / pairs.len().min(5) as f64;
         score.hits_at_5 += hits(5);
         score.hits_at_10 += hits(10);
+        score.exact_keys += truth.len();
+        score.exact_hits_at_5 += ranked
+            .iter()
+            .take(5)
+            .filter(|s| truth.contains(&s.key))
+            .count();
         score.suggested_at_5 += ranked.len().min(5);
         // At most five can be found in five suggestions.
         score.capped_recall_at_5 += hits(5) as f64 / pairs.len().min(5) as f64;
@@ -146,7 +157,6 @@ pub fn score_fields(index: &Index, tests: &[TestRule]) -> FieldScore {
             score.fields += 1;
             if ranked.is_empty() {
                 score.unknown_logsource += 1;
-                continue;
             }
             if ranked.iter().take(5).any(|f| *f == field) {
                 score.top5 += 1;
@@ -193,7 +203,7 @@ pub fn noise(
 
 pub fn run(args: EvalArgs) -> Result<u8, String> {
     let started = Instant::now();
-    let rules = sigma::read_corpus(&args.corpus)
+    let rules = read_all(&args.corpus)
         .map_err(|e| format!("cannot read the corpus at {}: {e}", args.corpus.display()))?;
     let options = BuildOptions {
         until: Some(args.until.clone()),
@@ -201,8 +211,11 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
     };
     let held_out =
         Index::from_bytes(&encode(&build_index(&rules, &options))).map_err(|e| e.to_string())?;
+    // Only SigmaHQ rules are tested and parsed; the other vendors only feed the index.
+    let sigma_rules: Vec<&CorpusRule> =
+        rules.iter().filter(|r| r.vendor == Vendor::Sigma).collect();
     let mut files: BTreeMap<&str, RuleFile> = BTreeMap::new();
-    for rule in &rules {
+    for rule in &sigma_rules {
         if !files.contains_key(rule.path.as_str()) {
             let text = std::fs::read_to_string(args.corpus.join(&rule.path))
                 .map_err(|e| format!("{}: {e}", rule.path))?;
@@ -215,7 +228,7 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
             .iter()
             .find(|r| r.id.as_ref().is_some_and(|id| id.value.trim() == corpus.id))
     };
-    let tests: Vec<TestRule> = rules
+    let tests: Vec<TestRule> = sigma_rules
         .iter()
         .filter(|r| r.date.as_str() >= args.until.as_str())
         .filter_map(|corpus| {
@@ -228,13 +241,15 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
     let exclusions = score_exclusions(&held_out, &tests, &settings);
     let fields = score_fields(&held_out, &tests);
     let full = Index::embedded().map_err(|e| e.to_string())?;
-    let everything: Vec<(&CorpusRule, &RuleFile)> =
-        rules.iter().map(|r| (r, &files[r.path.as_str()])).collect();
+    let everything: Vec<(&CorpusRule, &RuleFile)> = sigma_rules
+        .iter()
+        .map(|&r| (r, &files[r.path.as_str()]))
+        .collect();
     let noise = noise(full, &everything);
 
     let ratio = |a: usize, b: usize| a as f64 / b.max(1) as f64;
     let mut out = format!(
-        "index: {} rules dated before {}; test set: {} rules dated {} or later\n\n",
+        "index: {} rules of every vendor dated before {}; test set: {} SigmaHQ rules dated {} or later\n\n",
         held_out.data().rules.len(),
         args.until,
         tests.len(),
@@ -243,7 +258,8 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
     out += &format!(
         "exclusions (SL802), {} test rules with filters, {} real (field, value) pairs ({} excluded by some older rule):\n  \
          per rule, hits over min(k, pairs): recall@5 {:.3}, recall@10 {:.3} (ceiling@5 {:.3})\n  \
-         over all pairs: recall@5 {:.3}, recall@10 {:.3}; precision@5 {:.3}\n\n",
+         over all pairs: recall@5 {:.3}, recall@10 {:.3}; precision@5 {:.3}; \
+         recall@5 with the operator judged too {:.3}\n\n",
         exclusions.rules,
         exclusions.truth_keys,
         exclusions.reachable_pairs,
@@ -253,6 +269,7 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
         ratio(exclusions.hits_at_5, exclusions.truth_keys),
         ratio(exclusions.hits_at_10, exclusions.truth_keys),
         ratio(exclusions.hits_at_5, exclusions.suggested_at_5),
+        ratio(exclusions.exact_hits_at_5, exclusions.exact_keys),
     );
     out += &format!(
         "fields: {} (rule, field) pairs, {} under a logsource the index lacks:\n  \

@@ -1,6 +1,8 @@
 use crate::checks::corpus::{ExclusionSuggestion, sigma_item};
 use crate::checks::util::verbatim_range;
 use crate::checks::{Context, Diagnostic, Edit, Fix, Severity};
+use crate::corpus::predicate::Operator;
+use crate::index::normalize::IndicatorKey;
 use crate::rule::{Condition, Detection, OfTarget};
 use crate::syntax::TextRange;
 
@@ -10,9 +12,11 @@ crate::check! {
     /// positive tests, shared ATT&CK techniques), collects the exclusions
     /// they make (Sigma filters, other vendors' negated clauses) and suggests
     /// those this rule lacks, ranked by how similar the rules making them are,
-    /// with counts and example rules. A suggestion made by at least
-    /// `thresholds.exclusion-strong-rules` similar rules is info, weaker ones
-    /// are hints; `thresholds.exclusion-neighbours` and
+    /// with counts and example rules. Only suggestions made by at least
+    /// `thresholds.exclusion-min-rules` similar rules are shown (in the
+    /// evaluation, fewer is no better than chance and made most of the
+    /// output); one made by at least `thresholds.exclusion-strong-rules` is
+    /// info, weaker ones are hints; `thresholds.exclusion-neighbours` and
     /// `thresholds.exclusion-suggestions` bound the search and the output.
     ///
     /// ## Why is this bad?
@@ -53,6 +57,7 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for suggestion in in_corpus
         .suggest_exclusions(thresholds.exclusion_neighbours)
         .filter(|s| sigma_item(&s.key).is_some())
+        .filter(|s| s.rules.len() >= thresholds.exclusion_min_rules)
         .take(thresholds.exclusion_suggestions)
     {
         let strong = suggestion.rules.len() >= thresholds.exclusion_strong_rules;
@@ -106,7 +111,7 @@ fn filter_fix(
         return None;
     }
     let (field, value) = sigma_item(&suggestion.key)?;
-    let name = unique_name(detection, kind, &suggestion.key.value);
+    let name = unique_name(detection, kind, &suggestion.key);
     let last = detection.selections.last()?;
     let line_start = text[..last.name.range.start as usize]
         .rfind('\n')
@@ -151,12 +156,20 @@ fn excludes_pattern(condition: &Condition, pattern: &str) -> bool {
     })
 }
 
-/// `filter_main_msiexec_exe` from the excluded value's last path part.
-fn unique_name(detection: &Detection, kind: &str, value: &str) -> String {
-    let last_part = value
-        .rsplit(['\\', '/'])
-        .find(|p| !p.is_empty())
-        .unwrap_or("");
+/// `filter_main_msiexec_exe` from the excluded value's last path part;
+/// values that are no path are named whole (`filter_main_10_0_0_0_8`) or,
+/// when they say nothing readable, by their field (`filter_main_commandline_null`).
+fn unique_name(detection: &Detection, kind: &str, key: &IndicatorKey) -> String {
+    let last_part = match key.op {
+        Operator::Cidr => key.value.clone(),
+        Operator::RegexMatch => key.field.clone(),
+        Operator::IsNull => format!("{}_null", key.field),
+        _ => key
+            .value
+            .rsplit(['\\', '/'])
+            .find(|p| p.chars().any(|c| c.is_ascii_alphanumeric()))
+            .map_or_else(|| format!("{}_empty", key.field), str::to_string),
+    };
     let mut slug: String = last_part
         .chars()
         .map(|c| {
@@ -187,8 +200,6 @@ fn unique_name(detection: &Detection, kind: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::predicate::Operator;
-    use crate::index::normalize::IndicatorKey;
     use crate::rule::RuleFile;
 
     #[test]
@@ -222,5 +233,45 @@ mod tests {
         );
         assert!(detection.conditions[0].parsed.is_ok());
         assert!(detection.selection("filter_main_msiexec_exe").is_some());
+    }
+
+    #[test]
+    fn filters_are_named_from_their_value_and_unique() {
+        let text = "title: t\ndetection:\n    filter_main_svchost_exe:\n        Image: x\n    \
+                    condition: not filter_main_svchost_exe\n";
+        let file = RuleFile::parse(text);
+        let detection = file.rules[0].detection.as_ref().unwrap();
+        let name = |field: &str, op, value: &str| {
+            let key = IndicatorKey {
+                field: field.into(),
+                op,
+                value: value.into(),
+            };
+            unique_name(detection, "main", &key)
+        };
+        assert_eq!(
+            name("Image", Operator::EndsWith, "\\svchost.exe"),
+            "filter_main_svchost_exe_2"
+        );
+        assert_eq!(
+            name("Image", Operator::StartsWith, "c:\\program files\\"),
+            "filter_main_program_files"
+        );
+        assert_eq!(
+            name("DestinationIp", Operator::Cidr, "10.0.0.0/8"),
+            "filter_main_10_0_0_0_8"
+        );
+        assert_eq!(
+            name("CommandLine", Operator::IsNull, ""),
+            "filter_main_commandline_null"
+        );
+        assert_eq!(
+            name("CommandLine", Operator::Eq, ""),
+            "filter_main_commandline_empty"
+        );
+        assert_eq!(
+            name("CommandLine", Operator::RegexMatch, "\".*"),
+            "filter_main_commandline"
+        );
     }
 }
