@@ -365,6 +365,7 @@ fn fields(
     let typed = typed.to_lowercase();
     let mut items: Vec<Completion> = Vec::new();
     let mut seen = BTreeSet::new();
+    let in_context = rule.map_or_else(Vec::new, |r| corpus.fields_for_rule(r));
     for usage in corpus.field_usage(&key) {
         if seen.insert(usage.field.clone()) {
             // The count and each vendor's main name; every alias in the documentation.
@@ -376,7 +377,11 @@ fn fields(
             if !usage.aliases.is_empty() {
                 item.documentation = Some(format!("Aliases:\n{}", usage.aliases_markdown()));
             }
-            item.sort_text = Some(by_count(usage.rules));
+            // Fields the rule's neighbours use first, then by use under the logsource.
+            item.sort_text = Some(match in_context.iter().position(|f| *f == usage.field) {
+                Some(rank) => format!("0{rank:05}"),
+                None => format!("1{}", by_count(usage.rules)),
+            });
             // A vendor's name typed (`process.name`): match the canonical field by it.
             if !typed.is_empty() && !usage.field.to_lowercase().starts_with(&typed) {
                 item.filter_text = usage
@@ -391,7 +396,7 @@ fn fields(
     for field in taxonomy_fields(&key) {
         if seen.insert(field.to_string()) {
             let mut item = Completion::new(field, CompletionKind::Field, at).detail("taxonomy");
-            item.sort_text = Some(format!("1{field}"));
+            item.sort_text = Some(format!("2{field}"));
             items.push(item);
         }
     }

@@ -7,6 +7,7 @@
 
 pub use crate::corpus::rule::LogSourceKey;
 use crate::index::Index;
+use crate::rule::Rule;
 
 /// A name with the number of corpus rules behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +148,13 @@ pub trait CorpusSource: Send + Sync {
     /// Values of a logsource `part` (`category`, `product`, `service`) among
     /// corpus rules agreeing with the other parts of `within`, most used first.
     fn logsource_values(&self, _part: &str, _within: &LogSourceKey) -> Vec<RuleCount> {
+        Vec::new()
+    }
+
+    /// Fields for the next test of `rule`, best first: those of corpus rules
+    /// sharing its tests, then by use under its logsource (what `sigmalens
+    /// eval` measures); empty when the corpus cannot say.
+    fn fields_for_rule(&self, _rule: &Rule) -> Vec<String> {
         Vec::new()
     }
 

@@ -357,6 +357,16 @@ impl<'a> RuleInCorpus<'a> {
     /// use under the logsource (its product's, when the index lacks it);
     /// only fields SigmaHQ rules use there, and none the rule already tests.
     pub fn rank_fields(&self, field: &str) -> Vec<&'a str> {
+        let typed: BTreeSet<&str> = self.positive.iter().map(|k| k.field.as_str()).collect();
+        let mut ranked = self.fields_by_context(field);
+        ranked.retain(|name| *name == field || !typed.contains(name));
+        ranked
+    }
+
+    /// The ranking of [`Self::rank_fields`], fields the rule tests kept (a
+    /// filter often tests the selection's field again); tests on `field` do
+    /// not pick the neighbours.
+    pub fn fields_by_context(&self, field: &str) -> Vec<&'a str> {
         if self.logsource_position.is_none() && self.logsource.product.is_empty() {
             return Vec::new();
         }
@@ -367,7 +377,6 @@ impl<'a> RuleInCorpus<'a> {
             Some(own) => position == own,
             None => data.logsources[position as usize].product == self.logsource.product,
         };
-        let typed: BTreeSet<&str> = self.positive.iter().map(|k| k.field.as_str()).collect();
         // Neighbour -> tests shared with the rule: closer rules vote louder.
         let mut neighbours: BTreeMap<u32, usize> = BTreeMap::new();
         for key in self.positive.iter().filter(|k| k.field != field) {
@@ -410,7 +419,6 @@ impl<'a> RuleInCorpus<'a> {
                     data.fields[key as usize].name.as_str(),
                 )
             })
-            .filter(|(.., name)| *name == field || !typed.contains(name))
             .collect();
         // Most votes, then most used; the stable sort keeps field order among ties.
         ranked.sort_by_key(|&(votes, rules, _)| std::cmp::Reverse((votes, rules)));

@@ -20,6 +20,8 @@ use crate::analysis::corpus::{
     CorpusSource, FieldAlias, FieldUsage, LogSourceKey, RuleCount, RuleExample, ValueInfo,
     ValueReach,
 };
+use crate::checks::corpus::RuleInCorpus;
+use crate::rule::Rule;
 
 /// Fields one answer lists at most: a rule without a logsource gets the
 /// whole corpus's fields, thousands of them.
@@ -294,6 +296,19 @@ impl CorpusSource for IndexCorpus {
         rule_counts(query::technique_rules_per_vendor(self.data(), id))
     }
 
+    fn fields_for_rule(&self, rule: &Rule) -> Vec<String> {
+        // While the server still builds the tables, plain usage ranks: a
+        // keystroke does not wait for them.
+        if self.loaded().tables_if_built().is_none() {
+            return Vec::new();
+        }
+        RuleInCorpus::new(self.loaded(), rule)
+            .fields_by_context("")
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
     fn index(&self) -> Option<&Index> {
         Some(self.loaded())
     }
@@ -353,7 +368,11 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
         let rules = read_corpus(&root).expect("fixture corpus reads");
         let data = build_index(&rules, &BuildOptions::default());
-        IndexCorpus::new(Index::from_bytes(&encode(&data)).expect("fresh index is valid"))
+        let corpus =
+            IndexCorpus::new(Index::from_bytes(&encode(&data)).expect("fresh index is valid"));
+        // Built up front, as the server does, so no answer depends on test order.
+        corpus.loaded().tables();
+        corpus
     });
 
     const PROCESS_CREATION: &str =
@@ -395,6 +414,23 @@ mod tests {
             CommandLine (3 corpus rules · elastic process.command_line · splunk_cim Processes.process · splunk_short process · splunk_raw Process_Command_Line · mde ProcessCommandLine · sentinel_asim TargetProcessCommandLine)
             User (3 corpus rules · elastic user.name · splunk_cim Processes.user · mde AccountName · sentinel_securityevent SubjectUserName · sentinel_asim TargetUsername)
         "#]],
+        );
+    }
+
+    #[test]
+    fn fields_of_rules_sharing_a_test_come_first() {
+        // Only r2 tests `advfirewall`: its `OriginalFileName` moves up.
+        check_completions(
+            &format!(
+                "{PROCESS_CREATION}        CommandLine|contains: advfirewall\n        $0\n    \
+                 condition: sel\n"
+            ),
+            3,
+            expect![[r#"
+                Image (5 corpus rules · elastic process.executable · splunk_cim Processes.process_path · splunk_short process_name · splunk_raw NewProcessName · windows_security NewProcessName · mde FolderPath · sentinel_securityevent NewProcessName · sentinel_asim TargetProcessName)
+                CommandLine (3 corpus rules · elastic process.command_line · splunk_cim Processes.process · splunk_short process · splunk_raw Process_Command_Line · mde ProcessCommandLine · sentinel_asim TargetProcessCommandLine)
+                OriginalFileName (1 corpus rules · elastic process.pe.original_file_name · splunk_cim Processes.original_file_name · splunk_short original_file_name · mde ProcessVersionInfoOriginalFileName · sentinel_asim TargetProcessFileOriginalName)
+            "#]],
         );
     }
 

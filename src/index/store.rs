@@ -124,6 +124,12 @@ impl Index {
     pub fn tables(&self) -> &RuleTables {
         self.tables.get_or_init(|| RuleTables::new(self.data()))
     }
+
+    /// The tables if they are built already: for answers that may do
+    /// without them rather than wait.
+    pub fn tables_if_built(&self) -> Option<&RuleTables> {
+        self.tables.get()
+    }
 }
 
 /// The archive after a valid header.
