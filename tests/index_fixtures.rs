@@ -2,10 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use sigmalens::checks::corpus::RuleInCorpus;
 use sigmalens::cli::index::{BuildArgs, build};
 use sigmalens::corpus::rule::LogSourceKey;
 use sigmalens::index::query::{self, Limits};
 use sigmalens::index::{Index, IndexError};
+use sigmalens::rule::RuleFile;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
 
@@ -235,4 +237,28 @@ fn vendor_fixtures_are_read_once_each() {
     // `--until` drops the undated Sentinel rule; `--exclude-rule` any vendor's.
     let (_, until) = build_fixtures("vendors-until", Some("2022-06-15"), &["e1-rundll32"]);
     assert_eq!(reach(&until, "Image|endswith", "\\rundll32.exe"), 0);
+}
+
+#[test]
+fn exclusions_on_a_selected_field_count_half() {
+    let (_, index) = build_fixtures("selected-field", None, &[]);
+    // Two rules alike but for the field of their second, unindexed test.
+    let score_of_user_filter = |second_test: &str| {
+        let file = RuleFile::parse(format!(
+            "title: t\nlogsource:\n    category: process_creation\n    product: windows\n\
+             detection:\n    selection:\n        Image|endswith: '\\netsh.exe'\n        \
+             {second_test}\n    condition: selection\n"
+        ));
+        RuleInCorpus::new(&index, &file.rules[0])
+            .suggest_exclusions(20)
+            .find(|s| s.key.field == "User" && s.key.value == "system")
+            .unwrap()
+            .score
+    };
+    let selected = score_of_user_filter("User|contains: 'admin'");
+    let elsewhere = score_of_user_filter("ParentImage|endswith: '\\x.exe'");
+    assert!(
+        (selected - elsewhere / 2.0).abs() < 1e-9,
+        "{selected} vs {elsewhere}"
+    );
 }

@@ -11,8 +11,9 @@ crate::check! {
     /// Finds corpus rules similar to this one (same logsource, shared
     /// positive tests, shared ATT&CK techniques), collects the exclusions
     /// they make (Sigma filters, other vendors' negated clauses) and suggests
-    /// those this rule lacks, ranked by how similar the rules making them are,
-    /// with counts and example rules. Only suggestions made by at least
+    /// those this rule lacks, ranked by how similar the rules making them are
+    /// (an exclusion on a field the rule selects on counts half), with counts
+    /// and example rules. Only suggestions made by at least
     /// `thresholds.exclusion-min-rules` similar rules are shown (in the
     /// evaluation, fewer is no better than chance and made most of the
     /// output); one made by at least `thresholds.exclusion-strong-rules` is
