@@ -250,7 +250,7 @@ fn exclusions_on_a_selected_field_count_half() {
              {second_test}\n    condition: selection\n"
         ));
         RuleInCorpus::new(&index, &file.rules[0])
-            .suggest_exclusions(20)
+            .suggest_exclusions(20, 0)
             .find(|s| s.key.field == "User" && s.key.value == "system")
             .unwrap()
             .score

@@ -6,7 +6,7 @@
 //! that is itself in the index (same id) is left out of its own statistics.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::corpus::predicate::{Operator, Polarity};
 use crate::corpus::rule::{LogSourceKey, Vendor};
@@ -233,14 +233,15 @@ impl<'a> RuleInCorpus<'a> {
     /// the summed similarity of the `neighbours` most similar rules making
     /// them, then how often they go with the rule's positive tests anywhere,
     /// then how common they are under the logsource; halved on a field the
-    /// rule already selects on.
+    /// rule already selects on. Only those `min_rules` similar rules make.
     pub fn suggest_exclusions(
         &self,
         neighbours: usize,
+        min_rules: usize,
     ) -> impl Iterator<Item = ExclusionSuggestion> + '_ {
         let data = self.data();
         let tables = self.index.tables();
-        let mut by_exclusion: BTreeMap<u32, (f64, Vec<u32>)> = BTreeMap::new();
+        let mut by_exclusion: HashMap<u32, (f64, Vec<u32>)> = HashMap::new();
         for similar in self.similar().iter().take(neighbours) {
             for &exclusion in &tables.exclusions[similar.rule as usize] {
                 let entry = by_exclusion.entry(exclusion).or_default();
@@ -256,23 +257,36 @@ impl<'a> RuleInCorpus<'a> {
         let logsource_rules = self
             .logsource_position
             .map_or(0, |p| data.logsources[p as usize].rules.to_native());
-        let mut evidence: BTreeMap<u32, f64> = BTreeMap::new();
-        for (&indicator, &reach) in &indicators {
-            for &(exclusion, together) in &tables.exclusions_by_indicator[indicator as usize] {
-                *evidence.entry(exclusion).or_default() +=
-                    COOCCURRENCE_WEIGHT * f64::from(together) / reach as f64;
+        let logsource_exclusions: &[(u32, u32)] = self
+            .logsource_position
+            .map_or(&[], |p| &tables.exclusions_by_logsource[p as usize]);
+        // Without a minimum, exclusions no neighbour makes compete too.
+        if min_rules == 0 {
+            let lists = indicators
+                .keys()
+                .map(|&i| tables.exclusions_by_indicator[i as usize].as_slice())
+                .chain([logsource_exclusions]);
+            for &(exclusion, _) in lists.flatten() {
+                by_exclusion.entry(exclusion).or_default();
             }
         }
-        if let Some(logsource) = self.logsource_position {
-            for &(exclusion, rules) in &tables.exclusions_by_logsource[logsource as usize] {
-                *evidence.entry(exclusion).or_default() +=
-                    LOGSOURCE_WEIGHT * f64::from(rules) / f64::from(logsource_rules.max(1));
+        // Both reverse maps list exclusions in index order.
+        let count_in = |list: &[(u32, u32)], exclusion: u32| {
+            list.binary_search_by_key(&exclusion, |&(e, _)| e)
+                .map_or(0, |found| list[found].1)
+        };
+        for (&exclusion, (score, _)) in by_exclusion.iter_mut() {
+            let mut evidence = 0.0;
+            for (&indicator, &reach) in &indicators {
+                let together = count_in(
+                    &tables.exclusions_by_indicator[indicator as usize],
+                    exclusion,
+                );
+                evidence += COOCCURRENCE_WEIGHT * f64::from(together) / reach as f64;
             }
-        }
-        for (exclusion, weight) in evidence {
-            if weight > 0.0 {
-                by_exclusion.entry(exclusion).or_default().0 += weight;
-            }
+            evidence += LOGSOURCE_WEIGHT * f64::from(count_in(logsource_exclusions, exclusion))
+                / f64::from(logsource_rules.max(1));
+            *score += evidence;
         }
         let own_exclusions: BTreeSet<u32> = self
             .exclusion
@@ -306,15 +320,16 @@ impl<'a> RuleInCorpus<'a> {
         });
         // `Image: x` and `Image|endswith: x` exclude the same value: the
         // best-ranked operator speaks for both.
-        let mut seen: BTreeSet<(u32, &str)> = BTreeSet::new();
-        ranked.retain(|(exclusion, ..)| {
-            let row = &data.exclusions[*exclusion as usize];
-            seen.insert((row.field.to_native(), row.value.as_str()))
-        });
-        // Keys are built only for the suggestions a caller reads: most
+        let mut seen: HashSet<(u32, &str)> = HashSet::new();
+        // Lazily, and keys only for the suggestions a caller reads: most
         // candidates are never shown.
         ranked
             .into_iter()
+            .filter(move |(exclusion, ..)| {
+                let row = &data.exclusions[*exclusion as usize];
+                seen.insert((row.field.to_native(), row.value.as_str()))
+            })
+            .filter(move |(_, _, rules)| rules.len() >= min_rules)
             .filter_map(move |(exclusion, score, rules)| {
                 Some(ExclusionSuggestion {
                     exclusion,
@@ -331,35 +346,18 @@ impl<'a> RuleInCorpus<'a> {
     /// logsource (an Elastic sequence), so their fields do not count.
     fn sigma_fields(&self) -> BTreeSet<u32> {
         let data = self.data();
-        let tables = self.index.tables();
-        let Some(sigma) = data
-            .vendors
-            .iter()
-            .position(|v| v == Vendor::Sigma.as_str())
-        else {
-            return BTreeSet::new();
+        let per_logsource = &self.index.tables().sigma_fields_by_logsource;
+        let fields_where = |keep: &dyn Fn(usize) -> bool| -> BTreeSet<u32> {
+            (0..per_logsource.len())
+                .filter(|&l| keep(l))
+                .flat_map(|l| per_logsource[l].iter().copied())
+                .collect()
         };
-        let fields_where = |keep: &dyn Fn(u32) -> bool| -> BTreeSet<u32> {
-            let mut fields = BTreeSet::new();
-            for (position, rule) in data.rules.iter().enumerate() {
-                if usize::from(rule.vendor) != sigma || !keep(rule.logsource.to_native()) {
-                    continue;
-                }
-                let positive = tables.indicators[position]
-                    .iter()
-                    .map(|&i| data.indicators[i as usize].field.to_native());
-                let excluded = tables.exclusions[position]
-                    .iter()
-                    .map(|&e| data.exclusions[e as usize].field.to_native());
-                fields.extend(positive.chain(excluded));
-            }
-            fields
-        };
-        let in_logsource = fields_where(&|l| Some(l) == self.logsource_position);
+        let in_logsource = fields_where(&|l| Some(l as u32) == self.logsource_position);
         if !in_logsource.is_empty() {
             return in_logsource;
         }
-        fields_where(&|l| data.logsources[l as usize].product == self.logsource.product)
+        fields_where(&|l| data.logsources[l].product == self.logsource.product)
     }
 
     /// The logsource's fields as completion would offer the one for `field`

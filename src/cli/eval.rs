@@ -93,7 +93,8 @@ pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) 
             continue;
         }
         let ranked: Vec<_> = in_corpus
-            .suggest_exclusions(settings.thresholds.exclusion_neighbours)
+            // The ranking itself: no minimum of similar rules.
+            .suggest_exclusions(settings.thresholds.exclusion_neighbours, 0)
             .filter(|s| sigma_item(&s.key).is_some())
             .take(10)
             .collect();

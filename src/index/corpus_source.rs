@@ -35,7 +35,7 @@ const VALUE_HOVER_LIMITS: Limits = Limits { rows: 5, rules: 3 };
 
 enum Source {
     Embedded(&'static Index),
-    Loaded(Index),
+    Loaded(Box<Index>),
 }
 
 pub struct IndexCorpus {
@@ -51,7 +51,7 @@ impl IndexCorpus {
     }
 
     pub fn new(index: Index) -> IndexCorpus {
-        IndexCorpus::with(Source::Loaded(index))
+        IndexCorpus::with(Source::Loaded(Box::new(index)))
     }
 
     fn with(index: Source) -> IndexCorpus {

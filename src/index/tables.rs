@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rkyv::rend::u32_le;
 
 use super::model::ArchivedIndexData;
+use crate::corpus::rule::Vendor;
 
 #[derive(Debug, Default)]
 pub struct RuleTables {
@@ -22,6 +23,9 @@ pub struct RuleTables {
     pub exclusions_by_indicator: Vec<Vec<(u32, u32)>>,
     /// Logsource -> (exclusion, rules of that logsource excluding it).
     pub exclusions_by_logsource: Vec<Vec<(u32, u32)>>,
+    /// Logsource -> the fields SigmaHQ rules test there (positively or in a
+    /// filter), sorted: the fields a Sigma author can be offered.
+    pub sigma_fields_by_logsource: Vec<Vec<u32>>,
 }
 
 impl RuleTables {
@@ -34,6 +38,7 @@ impl RuleTables {
             reach_by_logsource: vec![Vec::new(); data.logsources.len()],
             exclusions_by_indicator: vec![Vec::new(); data.indicators.len()],
             exclusions_by_logsource: vec![Vec::new(); data.logsources.len()],
+            sigma_fields_by_logsource: vec![Vec::new(); data.logsources.len()],
         };
         for (position, indicator) in data.indicators.iter().enumerate() {
             for rule in indicator.rules.iter() {
@@ -68,7 +73,21 @@ impl RuleTables {
                 tables.exclusions_by_logsource[logsource as usize].push((position, rules));
             }
         }
+        let sigma = data
+            .vendors
+            .iter()
+            .position(|v| v == Vendor::Sigma.as_str());
         for (position, rule) in data.rules.iter().enumerate() {
+            if sigma == Some(usize::from(rule.vendor)) {
+                let positive = tables.indicators[position]
+                    .iter()
+                    .map(|&i| data.indicators[i as usize].field.to_native());
+                let excluded = tables.exclusions[position]
+                    .iter()
+                    .map(|&e| data.exclusions[e as usize].field.to_native());
+                tables.sigma_fields_by_logsource[rule.logsource.to_native() as usize]
+                    .extend(positive.chain(excluded));
+            }
             if !rule.id.is_empty() {
                 tables
                     .by_id
@@ -76,6 +95,10 @@ impl RuleTables {
                     .or_default()
                     .push(position as u32);
             }
+        }
+        for fields in &mut tables.sigma_fields_by_logsource {
+            fields.sort_unstable();
+            fields.dedup();
         }
         tables
     }

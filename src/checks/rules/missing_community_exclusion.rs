@@ -56,9 +56,11 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let thresholds = &ctx.settings.thresholds;
     for suggestion in in_corpus
-        .suggest_exclusions(thresholds.exclusion_neighbours)
+        .suggest_exclusions(
+            thresholds.exclusion_neighbours,
+            thresholds.exclusion_min_rules,
+        )
         .filter(|s| sigma_item(&s.key).is_some())
-        .filter(|s| s.rules.len() >= thresholds.exclusion_min_rules)
         .take(thresholds.exclusion_suggestions)
     {
         let strong = suggestion.rules.len() >= thresholds.exclusion_strong_rules;
