@@ -147,6 +147,74 @@ fn field_usage_with_logsource_filter() {
 }
 
 #[test]
+fn sequence_steps_count_fields_under_their_own_logsource() {
+    let (_, index) = build_fixtures("sequence", None, &[]);
+    let data = index.data();
+    // e3: a `process` step, then a `network` step; both test the user.
+    let logsource = |key: &str| {
+        data.logsources
+            .iter()
+            .find(|l| format!("{}/{}/{}", l.category, l.product, l.service) == key)
+            .unwrap()
+    };
+    let fields = |key: &str| -> Vec<(String, u32)> {
+        logsource(key)
+            .fields
+            .iter()
+            .map(|c| {
+                let field = &data.fields[c.key.to_native() as usize];
+                (field.name.to_string(), c.rules.to_native())
+            })
+            .collect()
+    };
+    // The rule is the first step's; the network step's logsource has no rule.
+    assert_eq!(logsource("process_creation/linux/").rules, 1);
+    assert_eq!(logsource("network_connection/linux/").rules, 0);
+    assert_eq!(
+        fields("process_creation/linux/"),
+        [("CommandLine".to_string(), 1), ("user.name".to_string(), 1)]
+    );
+    assert_eq!(
+        fields("network_connection/linux/"),
+        [
+            ("DestinationPort".to_string(), 1),
+            ("user.name".to_string(), 1)
+        ]
+    );
+    let per_logsource = |field: &str| -> Vec<(String, u32)> {
+        query::field_usage(data, field, None, Limits::default())
+            .unwrap()
+            .per_logsource
+            .into_iter()
+            .map(|c| (c.name, c.rules))
+            .collect()
+    };
+    assert_eq!(
+        per_logsource("DestinationPort"),
+        [("network_connection/linux/".to_string(), 1)]
+    );
+    // Tested in both steps (no Linux alias): one rule per logsource, one in all.
+    let user = |filter: &str| {
+        let filter = LogSourceKey::parse(filter);
+        query::field_usage(data, "user.name", Some(&filter), Limits::default())
+            .unwrap()
+            .rules
+    };
+    assert_eq!(user("network_connection"), 1);
+    // A filter spanning both steps counts the rule once per logsource.
+    assert_eq!(user("/linux"), 2);
+    let unfiltered = query::field_usage(data, "user.name", None, Limits::default()).unwrap();
+    assert_eq!(unfiltered.rules, 1);
+    assert_eq!(
+        per_logsource("user.name"),
+        [
+            ("network_connection/linux/".to_string(), 1),
+            ("process_creation/linux/".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
 fn until_and_exclude_rule_filter_rules() {
     // Dated before 2023: r1 (2022) and r5 (2021); r4 has no date.
     let (_, index) = build_fixtures("until", Some("2023-01-01"), &[]);
@@ -201,7 +269,8 @@ fn bad_index_files_are_errors() {
 #[test]
 fn vendor_fixtures_are_read_once_each() {
     let (_, index) = build_fixtures("vendors", None, &[]);
-    // Elastic kuery, Splunk through a macro, Sentinel on Defender fields; not
+    // Elastic kuery (and an EQL sequence, e3, elsewhere), Splunk through a
+    // macro, Sentinel on Defender fields; not
     // the deprecated Elastic and Splunk rules, the Sentinel stub or its copy.
     let rundll32 = query::reach(
         index.data(),
@@ -229,7 +298,7 @@ fn vendor_fixtures_are_read_once_each() {
         read,
         [
             ("sigma", 5, 5),
-            ("elastic", 1, 1),
+            ("elastic", 2, 2),
             ("splunk", 1, 1),
             ("sentinel", 1, 1)
         ]

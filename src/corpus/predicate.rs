@@ -73,6 +73,10 @@ pub struct Predicate {
     /// Values without quotes or escapes; empty for `IsNull`/`IsNotNull`.
     pub values: Vec<String>,
     pub polarity: Polarity,
+    /// The data source of the sequence step the test sits in (`network` in
+    /// EQL `[network where ...]`): a step may read another log than the
+    /// rule's first one. `None` outside sequences.
+    pub step_source: Option<String>,
 }
 
 /// What one extractor run yields for one query.

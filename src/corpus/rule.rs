@@ -1,6 +1,7 @@
 //! The vendor-neutral rule record every corpus reader produces and the index
 //! builder consumes.
 
+use super::logsource_map::source_category;
 use super::predicate::Predicate;
 
 /// The corpora the index knows, in the order they are listed everywhere.
@@ -125,6 +126,20 @@ impl CorpusRule {
             .iter()
             .map(|p| (p.field.as_str(), p.polarity))
             .collect()
+    }
+
+    /// The logsource a predicate is tested under: the category of its
+    /// sequence step on the rule's product when the step names one (a
+    /// `network` step of a `process` rule), else the rule's own.
+    pub fn logsource_of(&self, predicate: &Predicate) -> LogSourceKey {
+        match predicate.step_source.as_deref().and_then(source_category) {
+            Some(category) => LogSourceKey {
+                category: category.to_string(),
+                product: self.logsource.product.clone(),
+                service: String::new(),
+            },
+            None => self.logsource.clone(),
+        }
     }
 
     /// An empty rule of `vendor` at `path`, under the vendor's license.

@@ -266,6 +266,7 @@ pub fn field_predicates(
         op,
         values,
         polarity,
+        step_source: None,
     };
     let has = |m| modifiers.contains(&m);
     let fixed_op = [

@@ -254,6 +254,7 @@ mod tests {
             op: Operator::Eq,
             values: vec![value.into()],
             polarity,
+            step_source: None,
         }
     }
 
@@ -360,6 +361,31 @@ mod tests {
         assert_eq!(
             read(&["logs-aws.cloudtrail-*"], vec![api_call], None),
             ("/aws/cloudtrail".into(), vec!["event.action".into()])
+        );
+    }
+
+    #[test]
+    fn sequence_steps_keep_their_logsources() {
+        let mut rule = CorpusRule::new(super::super::rule::Vendor::Elastic, "x");
+        let query = r#"sequence by host.id
+            [process where host.os.type == "linux" and process.name == "nc"]
+            [network where destination.port == 4444]
+            [any where user.name == "root"]"#;
+        apply_extraction(&mut rule, super::super::query::eql::extract(query), None);
+        // The rule reads from its first step; each test from its own.
+        assert_eq!(rule.logsource.key(), "process_creation/linux/");
+        let logsources: Vec<(&str, String)> = rule
+            .predicates
+            .iter()
+            .map(|p| (p.field.as_str(), rule.logsource_of(p).key()))
+            .collect();
+        assert_eq!(
+            logsources,
+            [
+                ("process.name", "process_creation/linux/".into()),
+                ("destination.port", "network_connection/linux/".into()),
+                ("user.name", "process_creation/linux/".into()),
+            ]
         );
     }
 

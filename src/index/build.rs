@@ -40,8 +40,9 @@ struct Reduced<'a> {
     positive: BTreeSet<IndicatorKey>,
     exclusion: BTreeSet<IndicatorKey>,
     nested_tests: usize,
-    /// Every field the rule tests, under any polarity.
-    fields: BTreeSet<String>,
+    /// Every field the rule tests, under any polarity, with the logsource it
+    /// is tested under (a sequence step's own, else the rule's).
+    fields: BTreeSet<(String, LogSourceKey)>,
 }
 
 fn reduce(rule: &CorpusRule) -> Reduced<'_> {
@@ -54,8 +55,11 @@ fn reduce(rule: &CorpusRule) -> Reduced<'_> {
         fields: BTreeSet::new(),
     };
     for predicate in rule.predicates.iter().filter(|p| !p.field.is_empty()) {
-        let keys = NORMALIZER.keys(rule.vendor, &rule.logsource, predicate);
-        reduced.fields.extend(keys.iter().map(|k| k.field.clone()));
+        let logsource = rule.logsource_of(predicate);
+        let keys = NORMALIZER.keys(rule.vendor, &logsource, predicate);
+        reduced
+            .fields
+            .extend(keys.iter().map(|k| (k.field.clone(), logsource.clone())));
         match predicate.polarity {
             Polarity::Positive => reduced.positive.extend(keys),
             Polarity::Exclusion => reduced.exclusion.extend(keys),
@@ -103,8 +107,12 @@ pub fn build_index(rules: &[CorpusRule], options: &BuildOptions) -> IndexData {
 struct Builder<'a> {
     reduced: &'a [Reduced<'a>],
     techniques: BTreeMap<String, Vec<u32>>,
+    /// The rules' logsources with their rules, plus any logsource only a
+    /// sequence step tests fields under (with no rules).
     logsources: BTreeMap<LogSourceKey, Vec<u32>>,
     fields: BTreeMap<String, Vec<u32>>,
+    /// Rules testing a field under a logsource.
+    field_logsources: BTreeMap<(String, LogSourceKey), u32>,
     indicators: BTreeMap<IndicatorKey, Vec<u32>>,
     exclusions: BTreeMap<IndicatorKey, Vec<u32>>,
 }
@@ -116,6 +124,7 @@ impl<'a> Builder<'a> {
             techniques: BTreeMap::new(),
             logsources: BTreeMap::new(),
             fields: BTreeMap::new(),
+            field_logsources: BTreeMap::new(),
             indicators: BTreeMap::new(),
             exclusions: BTreeMap::new(),
         };
@@ -133,12 +142,17 @@ impl<'a> Builder<'a> {
                 .entry(rule.rule.logsource.clone())
                 .or_default()
                 .push(position);
-            for field in &rule.fields {
-                builder
-                    .fields
-                    .entry(field.clone())
-                    .or_default()
-                    .push(position);
+            for (field, logsource) in &rule.fields {
+                let rules = builder.fields.entry(field.clone()).or_default();
+                // One row per field: its logsources follow each other.
+                if rules.last() != Some(&position) {
+                    rules.push(position);
+                }
+                builder.logsources.entry(logsource.clone()).or_default();
+                *builder
+                    .field_logsources
+                    .entry((field.clone(), logsource.clone()))
+                    .or_default() += 1;
             }
             for key in &rule.positive {
                 builder
@@ -180,11 +194,20 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|r| vendor_code(r.rule.vendor))
             .collect();
-        let rule_fields: Vec<Vec<u32>> = self
-            .reduced
-            .iter()
-            .map(|r| r.fields.iter().map(|f| field_pos[f]).collect())
-            .collect();
+        // Both ways round: a logsource's fields, a field's logsources (by key).
+        let mut fields_per_logsource: BTreeMap<u32, Vec<Count>> = BTreeMap::new();
+        let mut logsources_per_field: BTreeMap<u32, Vec<Count>> = BTreeMap::new();
+        for ((field, logsource), &rules) in &self.field_logsources {
+            let (field, logsource) = (field_pos[field], logsource_pos[logsource]);
+            fields_per_logsource
+                .entry(logsource)
+                .or_default()
+                .push(Count { key: field, rules });
+            logsources_per_field.entry(field).or_default().push(Count {
+                key: logsource,
+                rules,
+            });
+        }
         let rule_indicators: Vec<Vec<u32>> = self
             .reduced
             .iter()
@@ -231,19 +254,25 @@ impl<'a> Builder<'a> {
         let logsources = self
             .logsources
             .iter()
-            .map(|(key, rules)| LogSourceRecord {
+            .enumerate()
+            .map(|(position, (key, rules))| LogSourceRecord {
                 category: key.category.clone(),
                 product: key.product.clone(),
                 service: key.service.clone(),
                 rules: rules.len() as u32,
-                fields: most_first(over(rules, &|r| rule_fields[r].clone())),
+                fields: most_first(
+                    fields_per_logsource
+                        .remove(&(position as u32))
+                        .unwrap_or_default(),
+                ),
             })
             .collect();
 
         let fields = self
             .fields
             .iter()
-            .map(|(name, rules)| FieldRecord {
+            .enumerate()
+            .map(|(position, (name, rules))| FieldRecord {
                 name: name.clone(),
                 aliases: NORMALIZER
                     .aliases(name)
@@ -255,7 +284,9 @@ impl<'a> Builder<'a> {
                     })
                     .collect(),
                 rules: rules.len() as u32,
-                rules_per_logsource: over(rules, &|r| vec![rule_logsource[r]]),
+                rules_per_logsource: logsources_per_field
+                    .remove(&(position as u32))
+                    .unwrap_or_default(),
             })
             .collect();
 

@@ -331,6 +331,7 @@ mod tests {
             op,
             values: vec![value.into()],
             polarity: Polarity::Positive,
+            step_source: None,
         };
         NORMALIZER.keys(vendor, &logsource, &predicate).remove(0)
     }

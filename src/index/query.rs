@@ -114,7 +114,7 @@ pub struct FieldUsage {
     pub field: String,
     pub logsource: Option<String>,
     pub aliases: Vec<AliasRow>,
-    /// Rules testing the field (within the logsource filter).
+    /// Rules testing the field (within the logsource filter, per logsource).
     pub rules: u32,
     pub per_logsource: Vec<NameCount>,
     /// Corpus-wide: rules using each operator on the field.
@@ -620,7 +620,12 @@ pub fn field_usage(
                 relation: a.relation.to_string(),
             })
             .collect(),
-        rules: per_logsource.iter().map(|c| c.rules.to_native()).sum(),
+        // Unfiltered, the distinct rules: a sequence testing the field in
+        // two steps counts under each step's logsource.
+        rules: match logsource {
+            None => field.rules.to_native(),
+            Some(_) => per_logsource.iter().map(|c| c.rules.to_native()).sum(),
+        },
         per_logsource: named(&per_logsource, |ls| logsource_name(data, ls)),
         operators,
         top_indicators: top,

@@ -109,6 +109,7 @@ impl Expr {
                 op: test.op,
                 values: test.values.clone(),
                 polarity: context.polarity(),
+                step_source: None,
             }),
             Expr::Unknown => {}
         }

@@ -29,16 +29,21 @@ pub fn extract(query: &str) -> Extraction {
         .is_some_and(|t| t.is_word("sequence") || t.is_word("sample") || t.is_word("join"))
     {
         for (step, is_until) in bracketed_steps(body) {
-            let condition = step_condition(step, &mut extraction);
+            let (category, condition) = step_condition(step, &mut extraction);
             let condition = if is_until {
                 Expr::negate(condition)
             } else {
                 condition
             };
+            let first_of_step = extraction.predicates.len();
             condition.collect_predicates(&mut extraction.predicates);
+            for predicate in &mut extraction.predicates[first_of_step..] {
+                predicate.step_source = category.map(str::to_string);
+            }
         }
     } else {
-        step_condition(body, &mut extraction).collect_predicates(&mut extraction.predicates);
+        let (_, condition) = step_condition(body, &mut extraction);
+        condition.collect_predicates(&mut extraction.predicates);
     }
     for pipe in pipes {
         if let Some((head, condition)) = pipe.split_first() {
@@ -51,21 +56,27 @@ pub fn extract(query: &str) -> Extraction {
     extraction
 }
 
-/// Parses `category where condition`, recording the category as a source.
-fn step_condition(step: &[Token], extraction: &mut Extraction) -> Expr {
+/// Parses `category where condition`, recording the category as a source;
+/// returns the category with the condition.
+fn step_condition<'t>(step: &'t [Token], extraction: &mut Extraction) -> (Option<&'t str>, Expr) {
     match step {
         [category, where_, condition @ ..] if where_.is_word("where") => {
-            if let Tok::Word(name) = &category.tok {
-                if !extraction.sources.contains(name) {
-                    extraction.sources.push(name.clone());
+            let name = match &category.tok {
+                Tok::Word(name) => Some(name.as_str()),
+                _ => None,
+            };
+            if let Some(name) = name {
+                if !extraction.sources.iter().any(|s| s == name) {
+                    extraction.sources.push(name.to_string());
                 }
             }
-            parse_condition(condition, LANG, &mut extraction.skipped)
+            let condition = parse_condition(condition, LANG, &mut extraction.skipped);
+            (name, condition)
         }
-        [] => Expr::Unknown,
+        [] => (None, Expr::Unknown),
         _ => {
             extraction.skipped.push(format!("{LANG}:unknown-query"));
-            Expr::Unknown
+            (None, Expr::Unknown)
         }
     }
 }
@@ -208,6 +219,36 @@ mod tests {
             describe(&extraction),
             ["+ a eq 1", "- b eq 2", "+ c eq 3", "- d eq 4"]
         );
+    }
+
+    #[test]
+    fn each_sequence_test_keeps_its_step_source() {
+        let steps = |query: &str| -> Vec<(String, Option<String>)> {
+            extract(query)
+                .predicates
+                .into_iter()
+                .map(|p| (p.field, p.step_source))
+                .collect()
+        };
+        let step = |field: &str, source: Option<&str>| (field.to_string(), source.map(Into::into));
+        assert_eq!(
+            steps(
+                r#"sequence by host.id [process where a == "1" or b == "2"]
+                   [network where c == 3] until [file where not d == "4"] | filter e == "5""#
+            ),
+            [
+                step("a", Some("process")),
+                step("b", Some("process")),
+                step("c", Some("network")),
+                step("d", Some("file")),
+                // A pipe filter reads every step's events.
+                step("e", None),
+            ]
+        );
+        // Outside a sequence the query's category is the rule's own.
+        assert_eq!(steps(r#"network where c == 3"#), [step("c", None)]);
+        // A step without a category word has no source of its own.
+        assert_eq!(steps(r#"sequence ["x" where c == 3]"#), [step("c", None)]);
     }
 
     #[test]

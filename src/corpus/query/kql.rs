@@ -784,6 +784,7 @@ impl Extractor<'_> {
                         op: test.op,
                         values: test.values,
                         polarity: context.polarity(),
+                        step_source: None,
                     });
                 }
             }

@@ -416,6 +416,7 @@ impl Sink<'_> {
             op: test.op,
             values: test.values,
             polarity: context.polarity(),
+            step_source: None,
         });
     }
 
