@@ -398,14 +398,7 @@ impl<'a> RuleInCorpus<'a> {
         let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
         for (rule, shared) in neighbours {
             // Filters name fields too (`ParentImage` in a process rule's filter).
-            let positive = tables.indicators[rule as usize]
-                .iter()
-                .map(|&i| data.indicators[i as usize].field.to_native());
-            let excluded = tables.exclusions[rule as usize]
-                .iter()
-                .map(|&e| data.exclusions[e as usize].field.to_native());
-            let fields: BTreeSet<u32> = positive.chain(excluded).collect();
-            for f in fields {
+            for f in tables.fields_of(data, rule) {
                 *votes.entry(f).or_default() += shared;
             }
         }

@@ -340,18 +340,7 @@ pub fn technique_guide(index: &Index, id: &str, limits: Limits) -> Option<Techni
     let tables = index.tables();
     let tests = |r: u32| tables.indicators[r as usize].clone();
     let exclusions = |r: u32| tables.exclusions[r as usize].clone();
-    let fields = |r: u32| {
-        let positive = tables.indicators[r as usize]
-            .iter()
-            .map(|&i| data.indicators[i as usize].field.to_native());
-        let negated = tables.exclusions[r as usize]
-            .iter()
-            .map(|&e| data.exclusions[e as usize].field.to_native());
-        let mut fields: Vec<u32> = positive.chain(negated).collect();
-        fields.sort_unstable();
-        fields.dedup();
-        fields
-    };
+    let fields = |r: u32| tables.fields_of(data, r);
     let name = |field: u32| data.fields[field as usize].name.to_string();
     Some(TechniqueGuide {
         asked: (v19 != id.to_ascii_uppercase()).then(|| id.to_string()),

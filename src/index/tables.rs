@@ -79,14 +79,9 @@ impl RuleTables {
             .position(|v| v == Vendor::Sigma.as_str());
         for (position, rule) in data.rules.iter().enumerate() {
             if sigma == Some(usize::from(rule.vendor)) {
-                let positive = tables.indicators[position]
-                    .iter()
-                    .map(|&i| data.indicators[i as usize].field.to_native());
-                let excluded = tables.exclusions[position]
-                    .iter()
-                    .map(|&e| data.exclusions[e as usize].field.to_native());
+                let fields = tables.fields_of(data, position as u32);
                 tables.sigma_fields_by_logsource[rule.logsource.to_native() as usize]
-                    .extend(positive.chain(excluded));
+                    .extend(fields);
             }
             if !rule.id.is_empty() {
                 tables
@@ -101,6 +96,22 @@ impl RuleTables {
             fields.dedup();
         }
         tables
+    }
+}
+
+impl RuleTables {
+    /// The fields rule `rule` tests, positively or in a filter, sorted.
+    pub fn fields_of(&self, data: &ArchivedIndexData, rule: u32) -> Vec<u32> {
+        let positive = self.indicators[rule as usize]
+            .iter()
+            .map(|&i| data.indicators[i as usize].field.to_native());
+        let excluded = self.exclusions[rule as usize]
+            .iter()
+            .map(|&e| data.exclusions[e as usize].field.to_native());
+        let mut fields: Vec<u32> = positive.chain(excluded).collect();
+        fields.sort_unstable();
+        fields.dedup();
+        fields
     }
 }
 
