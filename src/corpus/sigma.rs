@@ -14,8 +14,7 @@ use super::files::{collect_files, read_files};
 use super::predicate::{Operator, Polarity, Predicate};
 use super::rule::{CorpusRule, LogSourceKey, Vendor};
 use crate::rule::{
-    Condition, Detection, FieldItem, Modifier, OfTarget, Rule, RuleFile, RuleKind, SelectionBody,
-    ValueKind,
+    Condition, Detection, FieldItem, Modifier, Rule, RuleFile, RuleKind, SelectionBody, ValueKind,
 };
 
 /// The SigmaHQ folders that hold active rules (`deprecated/` is left out).
@@ -215,16 +214,7 @@ fn mark_under<'a>(
             }
         }
         Condition::Of { target, .. } => {
-            let selections: Vec<_> = match target {
-                // `them` leaves out `_`-prefixed helper selections (Sigma spec).
-                OfTarget::Them => detection
-                    .selections
-                    .iter()
-                    .filter(|s| !s.name.value.starts_with('_'))
-                    .collect(),
-                OfTarget::Pattern(pattern) => detection.matching(&pattern.name).collect(),
-            };
-            for selection in selections {
+            for selection in detection.of_target(target) {
                 mark(&selection.name.value, polarity);
             }
         }

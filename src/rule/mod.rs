@@ -163,6 +163,19 @@ impl Detection {
             .iter()
             .filter(move |s| condition::pattern_matches(pattern, &s.name.value))
     }
+
+    /// The selections an `x of` reads: `them` leaves out `_`-prefixed helper
+    /// selections (Sigma spec).
+    pub fn of_target(&self, target: &OfTarget) -> Vec<&Selection> {
+        match target {
+            OfTarget::Them => self
+                .selections
+                .iter()
+                .filter(|s| !s.name.value.starts_with('_'))
+                .collect(),
+            OfTarget::Pattern(pattern) => self.matching(&pattern.name).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -4,7 +4,7 @@ use crate::checks::corpus::{RuleInCorpus, sigma_item};
 use crate::checks::{Context, Diagnostic};
 use crate::index::normalize::IndicatorKey;
 use crate::index::query::indicator_position;
-use crate::rule::{Condition, Detection, Modifier, OfTarget, Quantifier, Selection, SelectionBody};
+use crate::rule::{Condition, Detection, Modifier, Quantifier, Selection, SelectionBody};
 
 crate::check! {
     /// ## What it does
@@ -114,14 +114,7 @@ fn branches<'a>(
         Condition::Of {
             quantifier, target, ..
         } => {
-            let selections: Vec<&Selection> = match target {
-                OfTarget::Them => detection
-                    .selections
-                    .iter()
-                    .filter(|s| !s.name.value.starts_with('_'))
-                    .collect(),
-                OfTarget::Pattern(pattern) => detection.matching(&pattern.name).collect(),
-            };
+            let selections = detection.of_target(target);
             match quantifier {
                 Quantifier::All => vec![selections],
                 Quantifier::AtLeast(_) => selections.into_iter().map(|s| vec![s]).collect(),
