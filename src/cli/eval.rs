@@ -34,10 +34,14 @@ pub struct EvalArgs {
     /// Rules dated before this day form the index; the rest are the test set.
     #[arg(long, default_value = "2025-01-01")]
     pub until: String,
+    /// Also print, per test rule, its real exclusions and the suggestions.
+    #[arg(long)]
+    pub details: bool,
 }
 
 /// A test rule, parsed, with its place in the corpus.
 pub struct TestRule<'a> {
+    pub path: &'a str,
     pub rule: &'a Rule,
 }
 
@@ -57,6 +61,8 @@ pub struct ExclusionScore {
     /// Mean over rules of hits@k / min(k, real pairs).
     pub capped_recall_at_5: f64,
     pub capped_recall_at_10: f64,
+    /// One paragraph per test rule, for `--details`.
+    pub details: String,
 }
 
 #[derive(Debug, Default)]
@@ -69,6 +75,8 @@ pub struct FieldScore {
     /// Fields the in-context ranking lists at all (SigmaHQ used them under
     /// the logsource before the cut): the most any ranking can find.
     pub reachable: usize,
+    /// The fields the in-context ranking misses, for `--details`.
+    pub details: String,
 }
 
 /// Scores SL802's suggestions against the test rules' real filters.
@@ -129,6 +137,31 @@ pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) 
         // At most five can be found in five suggestions.
         score.capped_recall_at_5 += hits(5) as f64 / pairs.len().min(5) as f64;
         score.capped_recall_at_10 += hits(10) as f64 / pairs.len().min(10) as f64;
+        score.details += &format!("{} ({} of {} pairs reachable)\n", test.path, reachable, pairs.len());
+        for (field, value) in &pairs {
+            let rank = ranked
+                .iter()
+                .position(|s| (s.key.field.as_str(), s.key.value.as_str()) == (*field, *value));
+            let mark = match rank {
+                Some(r) => format!("#{}", r + 1),
+                None if known.contains(&(*field, *value)) => "reachable".into(),
+                None => "unseen".into(),
+            };
+            score.details += &format!("  real  {field} = {value:?}  [{mark}]\n");
+        }
+        for (rank, s) in ranked.iter().enumerate() {
+            let hit = pairs.contains(&(s.key.field.as_str(), s.key.value.as_str()));
+            score.details += &format!(
+                "  #{:<2}{} {} {:?} {:?} score {:.3}, {} similar rules\n",
+                rank + 1,
+                if hit { "*" } else { " " },
+                s.key.field,
+                s.key.op,
+                s.key.value,
+                s.score,
+                s.rules.len()
+            );
+        }
     }
     score.capped_recall_at_5 /= score.rules.max(1) as f64;
     score.capped_recall_at_10 /= score.rules.max(1) as f64;
@@ -171,8 +204,16 @@ pub fn score_fields(index: &Index, tests: &[TestRule]) -> FieldScore {
                     score.reachable += 1;
                     score.top5_in_context += 1;
                 }
-                Some(_) => score.reachable += 1,
-                None => {}
+                Some(rank) => {
+                    score.reachable += 1;
+                    score.details += &format!(
+                        "{}: {field} ranked #{} after {}\n",
+                        test.path,
+                        rank + 1,
+                        in_context[..5].join(", ")
+                    );
+                }
+                None => score.details += &format!("{}: {field} unseen\n", test.path),
             }
         }
     }
@@ -238,6 +279,7 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
         .filter(|r| r.date.as_str() >= args.until.as_str())
         .filter_map(|corpus| {
             Some(TestRule {
+                path: &corpus.path,
                 rule: parsed(corpus)?,
             })
         })
@@ -292,6 +334,9 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
             "  {group:32} {flagged:5} / {total:5}  {:.3}\n",
             ratio(*flagged, *total)
         );
+    }
+    if args.details {
+        out += &format!("\n{}\n{}", exclusions.details, fields.details);
     }
     out += &format!("\n{:.1?}\n", started.elapsed());
     print!("{out}");
