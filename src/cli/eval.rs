@@ -18,6 +18,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::checks::corpus::{RuleInCorpus, sigma_item};
+use crate::checks::rules::suggested_attack_tag::suggest_techniques;
+use crate::checks::rules::unusual_attack_tag::uncarried;
 use crate::checks::{self, Severity};
 use crate::config::Settings;
 use crate::corpus::read_all;
@@ -137,7 +139,12 @@ pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) 
         // At most five can be found in five suggestions.
         score.capped_recall_at_5 += hits(5) as f64 / pairs.len().min(5) as f64;
         score.capped_recall_at_10 += hits(10) as f64 / pairs.len().min(10) as f64;
-        score.details += &format!("{} ({} of {} pairs reachable)\n", test.path, reachable, pairs.len());
+        score.details += &format!(
+            "{} ({} of {} pairs reachable)\n",
+            test.path,
+            reachable,
+            pairs.len()
+        );
         for (field, value) in &pairs {
             let rank = ranked
                 .iter()
@@ -220,6 +227,66 @@ pub fn score_fields(index: &Index, tests: &[TestRule]) -> FieldScore {
     score
 }
 
+#[derive(Debug, Default)]
+pub struct TagScore {
+    /// Real technique tags of the test rules, and those SL805 calls unusual.
+    pub real: usize,
+    pub real_flagged: usize,
+    /// A technique of another test rule added to each rule, and those flagged.
+    pub foreign: usize,
+    pub foreign_flagged: usize,
+    /// Real techniques removed one at a time, and those SL804 then suggests
+    /// (itself or its parent).
+    pub removed: usize,
+    pub removed_suggested: usize,
+    /// Rules with all their tags, and those SL804 still suggests a tag for.
+    pub tagged_rules: usize,
+    pub tagged_rules_suggested: usize,
+}
+
+/// Scores SL805 (does it flag foreign tags more than real ones?) and SL804
+/// (does it suggest a technique the rule lost?).
+pub fn score_tags(index: &Index, tests: &[TestRule], settings: &Settings) -> TagScore {
+    let min_rules = settings.thresholds.corpus_min_rules as usize;
+    let min_similar = (min_rules / 2).max(1);
+    let in_corpus: Vec<RuleInCorpus> = tests
+        .iter()
+        .map(|t| RuleInCorpus::new(index, t.rule))
+        .filter(|r| !r.techniques.is_empty())
+        .collect();
+    let data = index.data();
+    let mut score = TagScore::default();
+    for (i, rule) in in_corpus.iter().enumerate() {
+        for id in &rule.techniques {
+            score.real += 1;
+            score.real_flagged += usize::from(uncarried(rule, id, min_similar).is_some());
+        }
+        // The tag a copy-paste from the next tagged rule would bring.
+        let foreign = in_corpus[i + 1..]
+            .iter()
+            .chain(&in_corpus[..i])
+            .flat_map(|other| &other.techniques)
+            .find(|id| !rule.techniques.contains(*id));
+        if let Some(id) = foreign {
+            score.foreign += 1;
+            score.foreign_flagged += usize::from(uncarried(rule, id, min_similar).is_some());
+        }
+        score.tagged_rules += 1;
+        score.tagged_rules_suggested +=
+            usize::from(!suggest_techniques(rule, &rule.techniques, min_rules).is_empty());
+        for removed in &rule.techniques {
+            let mut rest = rule.techniques.clone();
+            rest.remove(removed);
+            score.removed += 1;
+            score.removed_suggested +=
+                usize::from(suggest_techniques(rule, &rest, min_rules).iter().any(|s| {
+                    removed.starts_with(data.techniques[s.technique as usize].id.as_str())
+                }));
+        }
+    }
+    score
+}
+
 /// Share of rules SL801 flags, per group (`level:high`, `folder:rules-threat-hunting`).
 pub fn noise(
     index: &Index,
@@ -287,6 +354,7 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
     let settings = Settings::default();
     let exclusions = score_exclusions(&held_out, &tests, &settings);
     let fields = score_fields(&held_out, &tests);
+    let tags = score_tags(&held_out, &tests, &settings);
     let full = Index::embedded().map_err(|e| e.to_string())?;
     let everything: Vec<(&CorpusRule, &RuleFile)> = sigma_rules
         .iter()
@@ -327,6 +395,18 @@ pub fn run(args: EvalArgs) -> Result<u8, String> {
         ratio(fields.top5, fields.fields),
         ratio(fields.top5_in_context, fields.fields),
         ratio(fields.reachable, fields.fields),
+    );
+    out += &format!(
+        "tags: SL805 calls {:.3} of {} real technique tags unusual and {:.3} of {} copied from another rule; \
+         SL804 suggests {:.3} of {} techniques removed one at a time, and a tag for {:.3} of {} fully tagged rules\n\n",
+        ratio(tags.real_flagged, tags.real),
+        tags.real,
+        ratio(tags.foreign_flagged, tags.foreign),
+        tags.foreign,
+        ratio(tags.removed_suggested, tags.removed),
+        tags.removed,
+        ratio(tags.tagged_rules_suggested, tags.tagged_rules),
+        tags.tagged_rules,
     );
     out += "noise (SL801 on the full index), flagged / rules:\n";
     for (group, (flagged, total)) in &noise {
