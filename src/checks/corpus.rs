@@ -525,6 +525,33 @@ fn escape_sigma(literal: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::RuleFile;
+
+    #[test]
+    fn a_rule_without_a_condition_yet_ranks_fields_by_its_tests() {
+        let rule = "\
+logsource:
+    category: process_creation
+    product: windows
+detection:
+    selection:
+        Image|endswith: '\\rundll32.exe'
+        CommandLine|contains: 'javascript:'
+";
+        let index = Index::embedded().unwrap();
+        let ranked = |text: &str| -> Vec<String> {
+            let file = RuleFile::parse(text.to_string());
+            let in_corpus = RuleInCorpus::new(index, &file.rules[0]);
+            assert_eq!(in_corpus.positive.len(), 2);
+            in_corpus
+                .fields_by_context("")
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        };
+        let written = ranked(&format!("{rule}    condition: selection\n"));
+        assert_eq!(ranked(rule), written);
+    }
 
     #[test]
     fn escapes_literals_for_sigma() {

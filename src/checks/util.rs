@@ -5,8 +5,7 @@ use std::path::Path;
 
 use crate::checks::{Check, Diagnostic, Fix, ProjectFile};
 use crate::rule::{
-    Condition, Detection, FieldItem, Modifier, OfTarget, Rule, Selection, SelectionBody,
-    SpannedStr, Value,
+    Condition, Detection, FieldItem, Modifier, Rule, Selection, SelectionBody, SpannedStr, Value,
 };
 use crate::syntax::TextRange;
 
@@ -107,7 +106,8 @@ pub fn remove_list_item(text: &str, value: TextRange) -> Option<crate::checks::E
     })
 }
 
-/// The selections a condition reaches: by name, by `x of pattern*` or `them`.
+/// The selections a condition reaches: by name, by `x of pattern*` or
+/// `them` (which leaves out names starting with `_`).
 pub fn reached_selections<'a>(
     detection: &'a Detection,
     condition: &Condition,
@@ -115,10 +115,7 @@ pub fn reached_selections<'a>(
     let mut reached: Vec<&Selection> = Vec::new();
     condition.walk(&mut |node| match node {
         Condition::Ident(ident) => reached.extend(detection.selection(&ident.name)),
-        Condition::Of { target, .. } => match target {
-            OfTarget::Them => reached.extend(&detection.selections),
-            OfTarget::Pattern(pattern) => reached.extend(detection.matching(&pattern.name)),
-        },
+        Condition::Of { target, .. } => reached.extend(detection.of_target(target)),
         _ => {}
     });
     reached

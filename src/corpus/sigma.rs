@@ -136,6 +136,20 @@ fn add_detection(detection: &Detection, rule: &mut CorpusRule) {
             Err(_) => rule.skipped.push("sigma:condition-error".into()),
         }
     }
+    // A rule being written may have no condition yet: read it as the usual
+    // one would (`1 of selection* and not 1 of filter*`), so the editor's
+    // corpus view sees its tests before the condition line exists.
+    if detection.conditions.is_empty() {
+        for selection in &detection.selections {
+            let name = selection.name.value.as_str();
+            let polarity = if name.starts_with("filter") {
+                Polarity::Exclusion
+            } else {
+                Polarity::Positive
+            };
+            polarities.insert(name, vec![polarity]);
+        }
+    }
     for selection in &detection.selections {
         let Some(selection_polarities) = polarities.get(selection.name.value.as_str()) else {
             continue;
@@ -416,6 +430,34 @@ detection:
             ops(rule, Polarity::Nested),
             [(s("Company"), Operator::IsNull, vec![])]
         );
+        assert_eq!(rule.keyword_values, 1);
+    }
+
+    #[test]
+    fn a_rule_without_a_condition_reads_filters_as_exclusions() {
+        let unfinished = RULE.replace(
+            "    condition: (selection or sel_other) and not 1 of filter_* and not (keywords and not nested)\n",
+            "",
+        );
+        let rules = read_file("sigma/rules/x.yml", &unfinished);
+        let [rule] = rules.as_slice() else { panic!() };
+        let fields = |polarity| -> Vec<String> {
+            ops(rule, polarity)
+                .into_iter()
+                .map(|(field, ..)| field)
+                .collect()
+        };
+        assert_eq!(
+            fields(Polarity::Positive),
+            [
+                "Image",
+                "CommandLine",
+                "CommandLine",
+                "OriginalFileName",
+                "Company"
+            ]
+        );
+        assert_eq!(fields(Polarity::Exclusion), ["ParentImage", "User"]);
         assert_eq!(rule.keyword_values, 1);
     }
 

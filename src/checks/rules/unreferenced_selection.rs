@@ -1,11 +1,12 @@
 use crate::checks::util::{did_you_mean, reached_selections};
 use crate::checks::{Context, Diagnostic};
-use crate::rule::{Condition, Detection, RuleKind};
+use crate::rule::{Condition, Detection, OfTarget, RuleKind};
 
 crate::check! {
     /// ## What it does
     /// Reports a selection that no condition reaches, by name, by
-    /// `x of pattern*` or by `them`.
+    /// `x of pattern*` or by `them` (which, as the Sigma specification says,
+    /// leaves out names starting with `_`).
     ///
     /// ## Why is this bad?
     /// The selection does nothing: usually a filter that was meant to be
@@ -53,16 +54,37 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for selection in &detection.selections {
         let unreached = !reached.iter().any(|r| std::ptr::eq(*r, selection));
         if unreached && !misspelled.contains(&selection.name.value.as_str()) {
+            let why = if selection.name.value.starts_with('_') && uses_them(detection) {
+                " (`them` leaves out names starting with `_`)"
+            } else {
+                ""
+            };
             out.push(Diagnostic::new(
                 &CHECK,
                 selection.name.range,
                 format!(
-                    "selection `{}` is not used by the condition; use it or remove it",
+                    "selection `{}` is not used by the condition{why}; use it or remove it",
                     selection.name.value
                 ),
             ));
         }
     }
+}
+
+fn uses_them(detection: &Detection) -> bool {
+    let mut them = false;
+    for condition in detection.parsed_conditions() {
+        condition.walk(&mut |node| {
+            them |= matches!(
+                node,
+                Condition::Of {
+                    target: OfTarget::Them,
+                    ..
+                }
+            );
+        });
+    }
+    them
 }
 
 /// Selections the condition names with a typo: SL501 reports those, with a
