@@ -74,6 +74,12 @@ pub struct Thresholds {
     /// SL804/SL805/SL806: corpus rules a logsource or technique needs before
     /// its absence means something.
     pub corpus_min_rules: u32,
+    /// SL804: the share of a test's corpus rules its top technique needs to
+    /// speak for the test.
+    pub suggested_tag_share: f64,
+    /// SL805: the Jaccard similarity of positive tests a corpus rule needs
+    /// to count as similar.
+    pub unusual_tag_jaccard: f64,
 }
 
 impl Default for Thresholds {
@@ -90,6 +96,8 @@ impl Default for Thresholds {
             exclusion_strong_rules: 3,
             near_duplicate_jaccard: 0.8,
             corpus_min_rules: 20,
+            suggested_tag_share: 0.35,
+            unusual_tag_jaccard: 0.3,
         }
     }
 }
@@ -229,6 +237,19 @@ title-max-length = 80
         let error = Settings::from_toml("selct = []", path).unwrap_err();
         assert!(error.message.contains("selct"), "{}", error.message);
         assert!(Settings::from_toml("[severity]\nSL1 = \"loud\"", path).is_err());
+    }
+
+    #[test]
+    fn the_readme_lists_every_threshold_with_its_default() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("[thresholds]").expect("a [thresholds] example");
+        let end = start + readme[start..].find("```").expect("the example's end");
+        let example = Settings::from_toml(&readme[start..end], Path::new(".sigmalens.toml"))
+            .expect("the README example parses");
+        assert_eq!(example.thresholds, Thresholds::default());
+        let listed = readme[start..end].lines().skip(1).count();
+        let fields = format!("{:?}", Thresholds::default()).matches(':').count();
+        assert_eq!(listed, fields, "every threshold is listed");
     }
 
     #[test]

@@ -247,8 +247,15 @@ pub struct TagScore {
 /// Scores SL805 (does it flag foreign tags more than real ones?) and SL804
 /// (does it suggest a technique the rule lost?).
 pub fn score_tags(index: &Index, tests: &[TestRule], settings: &Settings) -> TagScore {
-    let min_rules = settings.thresholds.corpus_min_rules as usize;
+    let thresholds = &settings.thresholds;
+    let min_rules = thresholds.corpus_min_rules as usize;
     let min_similar = (min_rules / 2).max(1);
+    let unusual = |rule: &RuleInCorpus, id: &str| {
+        uncarried(rule, id, min_similar, thresholds.unusual_tag_jaccard).is_some()
+    };
+    let suggest = |rule: &RuleInCorpus, techniques: &BTreeSet<String>| {
+        suggest_techniques(rule, techniques, min_rules, thresholds.suggested_tag_share)
+    };
     let in_corpus: Vec<RuleInCorpus> = tests
         .iter()
         .map(|t| RuleInCorpus::new(index, t.rule))
@@ -259,7 +266,7 @@ pub fn score_tags(index: &Index, tests: &[TestRule], settings: &Settings) -> Tag
     for (i, rule) in in_corpus.iter().enumerate() {
         for id in &rule.techniques {
             score.real += 1;
-            score.real_flagged += usize::from(uncarried(rule, id, min_similar).is_some());
+            score.real_flagged += usize::from(unusual(rule, id));
         }
         // The tag a copy-paste from the next tagged rule would bring.
         let foreign = in_corpus[i + 1..]
@@ -269,17 +276,16 @@ pub fn score_tags(index: &Index, tests: &[TestRule], settings: &Settings) -> Tag
             .find(|id| !rule.techniques.contains(*id));
         if let Some(id) = foreign {
             score.foreign += 1;
-            score.foreign_flagged += usize::from(uncarried(rule, id, min_similar).is_some());
+            score.foreign_flagged += usize::from(unusual(rule, id));
         }
         score.tagged_rules += 1;
-        score.tagged_rules_suggested +=
-            usize::from(!suggest_techniques(rule, &rule.techniques, min_rules).is_empty());
+        score.tagged_rules_suggested += usize::from(!suggest(rule, &rule.techniques).is_empty());
         for removed in &rule.techniques {
             let mut rest = rule.techniques.clone();
             rest.remove(removed);
             score.removed += 1;
             score.removed_suggested +=
-                usize::from(suggest_techniques(rule, &rest, min_rules).iter().any(|s| {
+                usize::from(suggest(rule, &rest).iter().any(|s| {
                     removed.starts_with(data.techniques[s.technique as usize].id.as_str())
                 }));
         }

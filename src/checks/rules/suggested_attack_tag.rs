@@ -8,7 +8,7 @@ crate::check! {
     /// ## What it does
     /// Suggests an ATT&CK tag when, for most of the rule's positive tests
     /// (at least two), the technique most corpus rules using the test carry
-    /// (at least 35% of them) is one the rule lacks. Tests in fewer
+    /// (at least `thresholds.suggested-tag-share`, 0.35, of them) is one the rule lacks. Tests in fewer
     /// than `thresholds.corpus-min-rules` rules do not vote.
     ///
     /// ## Why is this bad?
@@ -27,24 +27,23 @@ crate::check! {
     runner: Rule(run),
 }
 
-/// The share of a test's rules its top technique needs to speak for it. In
-/// `sigmalens eval`, 0.25 suggested a tag for 4.6% of fully tagged rules
-/// while recovering 2.4% of techniques removed from them; 0.35 suggests one
-/// for 0.3% and recovers 1.8% (0.4 loses `rundll32` -> T1218.011).
-const MIN_SHARE: f64 = 0.35;
-
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(in_corpus) = ctx.in_corpus() else {
         return;
     };
-    let min_rules = ctx.settings.thresholds.corpus_min_rules as usize;
+    let thresholds = &ctx.settings.thresholds;
     let range = ctx
         .rule
         .tags
         .first()
         .map_or_else(|| rule_start(ctx.rule), |t| t.range);
     let data = in_corpus.data();
-    for suggestion in suggest_techniques(in_corpus, &in_corpus.techniques, min_rules) {
+    for suggestion in suggest_techniques(
+        in_corpus,
+        &in_corpus.techniques,
+        thresholds.corpus_min_rules as usize,
+        thresholds.suggested_tag_share,
+    ) {
         let record = &data.techniques[suggestion.technique as usize];
         out.push(Diagnostic::new(
             &CHECK,
@@ -73,11 +72,17 @@ pub struct TechniqueSuggestion {
 
 /// The techniques, not among `techniques` (v19 ids, a parent covering its
 /// sub-techniques), that most of the rule's tests used by at least
-/// `min_rules` corpus rules point to.
+/// `min_rules` corpus rules point to; a test points to the technique that
+/// at least `min_share` of its rules carry.
+///
+/// In `sigmalens eval`, a share of 0.25 suggested a tag for 4.6% of fully
+/// tagged rules while recovering 2.4% of techniques removed from them; 0.35
+/// suggests one for 0.3% and recovers 1.8% (0.4 loses `rundll32` -> T1218.011).
 pub fn suggest_techniques(
     in_corpus: &RuleInCorpus,
     techniques: &BTreeSet<String>,
     min_rules: usize,
+    min_share: f64,
 ) -> Vec<TechniqueSuggestion> {
     let data = in_corpus.data();
     let mut voters = 0;
@@ -98,7 +103,7 @@ pub fn suggest_techniques(
             .into_iter()
             .max_by_key(|&(technique, rules)| (rules, std::cmp::Reverse(technique)));
         if let Some((technique, _)) =
-            top.filter(|&(_, top_rules)| top_rules as f64 >= MIN_SHARE * rules.len() as f64)
+            top.filter(|&(_, top_rules)| top_rules as f64 >= min_share * rules.len() as f64)
         {
             *votes.entry(technique).or_default() += 1;
         }

@@ -6,9 +6,10 @@ use crate::index::normalize::technique;
 crate::check! {
     /// ## What it does
     /// Reports an ATT&CK technique tag that none of the rule's similar corpus
-    /// rules (same logsource, sharing at least 30% of their positive tests;
-    /// at least `thresholds.corpus-min-rules` / 2 of them) carry, not even as
-    /// its parent or a sibling sub-technique.
+    /// rules (same logsource, positive tests with a Jaccard similarity of at
+    /// least `thresholds.unusual-tag-jaccard`, 0.3; at least
+    /// `thresholds.corpus-min-rules` / 2 of them) carry, not even as its
+    /// parent or a sibling sub-technique.
     ///
     /// ## Why is this bad?
     /// An unusual tag is often a typo in the id or a copy-paste from another
@@ -28,46 +29,52 @@ crate::check! {
 
 /// How many similar rules the comparison reads.
 const NEIGHBOURS: usize = 20;
-/// The share of tests a corpus rule must share with the rule to count as
-/// similar here. In `sigmalens eval`, reading every rule sharing a test
-/// flagged 16% of real tags (and 25% of tags copied from another rule);
-/// from 0.3 up it flags 1.6% of real tags and 4.6% of copied ones.
-const MIN_JACCARD: f64 = 0.3;
 
 fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(in_corpus) = ctx.in_corpus() else {
         return;
     };
-    let min_similar = (ctx.settings.thresholds.corpus_min_rules / 2).max(1) as usize;
+    let thresholds = &ctx.settings.thresholds;
+    let min_similar = (thresholds.corpus_min_rules / 2).max(1) as usize;
+    let min_jaccard = thresholds.unusual_tag_jaccard;
     for tag in &ctx.rule.tags {
         let Some(id) = technique_id(&tag.value) else {
             continue;
         };
         let id = technique(&id);
-        if let Some(similar) = uncarried(in_corpus, &id, min_similar) {
+        if let Some(similar) = uncarried(in_corpus, &id, min_similar, min_jaccard) {
             out.push(Diagnostic::new(
                 &CHECK,
                 tag.range,
                 format!(
                     "none of the {similar} most similar corpus rules (sharing at least {:.0}% \
                      of their tests) is tagged {id} or a technique of its family",
-                    MIN_JACCARD * 100.0
+                    min_jaccard * 100.0
                 ),
             ));
         }
     }
 }
 
-/// How many similar rules were read, when there were at least
-/// `min_similar` and none of them carries technique `id` (a v19 id), its
-/// parent or a sibling sub-technique: those are a matter of precision, not
-/// the slip this check looks for.
-pub fn uncarried(in_corpus: &RuleInCorpus, id: &str, min_similar: usize) -> Option<usize> {
+/// How many similar rules (sharing at least `min_jaccard` of their tests)
+/// were read, when there were at least `min_similar` and none of them
+/// carries technique `id` (a v19 id), its parent or a sibling sub-technique:
+/// those are a matter of precision, not the slip this check looks for.
+///
+/// In `sigmalens eval`, reading every rule sharing a test flagged 16% of
+/// real tags (and 25% of tags copied from another rule); from a Jaccard of
+/// 0.3 up it flags 1.6% of real tags and 4.6% of copied ones.
+pub fn uncarried(
+    in_corpus: &RuleInCorpus,
+    id: &str,
+    min_similar: usize,
+    min_jaccard: f64,
+) -> Option<usize> {
     let data = in_corpus.data();
     let similar: Vec<_> = in_corpus
         .similar()
         .iter()
-        .filter(|s| s.jaccard >= MIN_JACCARD)
+        .filter(|s| s.jaccard >= min_jaccard)
         .take(NEIGHBOURS)
         .collect();
     if similar.len() < min_similar {
