@@ -289,18 +289,25 @@ fn vendor_fixtures_are_read_once_each() {
     assert_eq!(vendors, [("elastic", 1), ("sentinel", 1), ("splunk", 1)]);
     assert_eq!(excluded(&index, "ParentImage|endswith", "\\svchost.exe"), 3);
     let stats = query::stats(index.data(), Limits::default());
-    let read: Vec<(&str, u32, u32)> = stats
+    let read: Vec<(&str, u32, u32, u32)> = stats
         .vendors
         .iter()
-        .map(|v| (v.vendor.as_str(), v.rules, v.with_indicator))
+        .map(|v| {
+            (
+                v.vendor.as_str(),
+                v.rules,
+                v.with_indicator,
+                v.with_logsource,
+            )
+        })
         .collect();
     assert_eq!(
         read,
         [
-            ("sigma", 5, 5),
-            ("elastic", 2, 2),
-            ("splunk", 1, 1),
-            ("sentinel", 1, 1)
+            ("sigma", 5, 5, 5),
+            ("elastic", 2, 2, 2),
+            ("splunk", 1, 1, 1),
+            ("sentinel", 1, 1, 1)
         ]
     );
     // `--until` drops the undated Sentinel rule; `--exclude-rule` any vendor's.

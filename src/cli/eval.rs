@@ -137,7 +137,12 @@ pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) 
         // At most five can be found in five suggestions.
         score.capped_recall_at_5 += hits(5) as f64 / pairs.len().min(5) as f64;
         score.capped_recall_at_10 += hits(10) as f64 / pairs.len().min(10) as f64;
-        score.details += &format!("{} ({} of {} pairs reachable)\n", test.path, reachable, pairs.len());
+        score.details += &format!(
+            "{} ({} of {} pairs reachable)\n",
+            test.path,
+            reachable,
+            pairs.len()
+        );
         for (field, value) in &pairs {
             let rank = ranked
                 .iter()

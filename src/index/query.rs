@@ -148,6 +148,8 @@ pub struct VendorStatsRow {
     pub rules: u32,
     pub with_query: u32,
     pub with_indicator: u32,
+    /// Rules with a logsource (any of category, product or service).
+    pub with_logsource: u32,
     /// Skipped constructs, most rules first, cut at the row limit.
     pub skipped: Vec<NameCount>,
 }
@@ -664,12 +666,26 @@ pub fn stats(data: &ArchivedIndexData, limits: Limits) -> Stats {
                 rules: v.rules.to_native(),
                 with_query: v.with_query.to_native(),
                 with_indicator: v.with_indicator.to_native(),
+                with_logsource: rules_with_logsource(data, v.vendor.to_native()),
                 skipped: v.skipped.iter().take(limits.rows).map(name_count).collect(),
             })
             .collect(),
         top_logsources,
         top_fields,
     }
+}
+
+/// The vendor's rules whose logsource is not `//`; derived from the rules
+/// so the stored format stays as it is.
+fn rules_with_logsource(data: &ArchivedIndexData, vendor: u32) -> u32 {
+    let has_logsource = |position: u32| {
+        let ls = &data.logsources[position as usize];
+        !(ls.category.is_empty() && ls.product.is_empty() && ls.service.is_empty())
+    };
+    data.rules
+        .iter()
+        .filter(|r| u32::from(r.vendor) == vendor && has_logsource(r.logsource.to_native()))
+        .count() as u32
 }
 
 fn name_count(n: &ArchivedNamedCount) -> NameCount {
