@@ -177,6 +177,7 @@ fn sequence_steps_count_fields_under_their_own_logsource() {
     assert_eq!(
         fields("network_connection/linux/"),
         [
+            ("DestinationIp".to_string(), 1),
             ("DestinationPort".to_string(), 1),
             ("user.name".to_string(), 1)
         ]
@@ -212,6 +213,58 @@ fn sequence_steps_count_fields_under_their_own_logsource() {
             ("process_creation/linux/".to_string(), 1)
         ]
     );
+}
+
+#[test]
+fn sequence_steps_count_tests_under_their_own_logsource() {
+    let (_, index) = build_fixtures("sequence-tests", None, &[]);
+    let data = index.data();
+    // e3's second step reads `network`: its port and its exclusion count
+    // there, not under the rule's (first step's) `process_creation`.
+    let reach_in = |field: &str, value: &str, filter: Option<&str>| {
+        let filter = filter.map(LogSourceKey::parse);
+        query::reach(data, field, value, filter.as_ref(), Limits::default()).unwrap()
+    };
+    let port = reach_in("DestinationPort", "4444", None);
+    let per_logsource: Vec<(&str, u32)> = port
+        .per_logsource
+        .iter()
+        .map(|c| (c.name.as_str(), c.rules))
+        .collect();
+    assert_eq!(per_logsource, [("network_connection/linux/", 1)]);
+    assert_eq!(
+        reach_in("DestinationPort", "4444", Some("network_connection")).reach,
+        1
+    );
+    assert_eq!(
+        reach_in("DestinationPort", "4444", Some("process_creation")).reach,
+        0
+    );
+    let loopback = |filter| reach_in("DestinationIp", "127.0.0.1", Some(filter)).as_exclusion;
+    assert_eq!(loopback("network_connection"), 1);
+    assert_eq!(loopback("process_creation"), 0);
+    // Tested in both steps: once under each step's logsource.
+    let user = reach_in("user.name", "www-data", None);
+    assert_eq!(user.reach, 1);
+    assert_eq!(user.per_logsource.len(), 2);
+    // The corpus checks' tables see the step's logsource too.
+    let network = data
+        .logsources
+        .iter()
+        .position(|l| l.category == "network_connection" && l.product == "linux")
+        .unwrap();
+    let tables = index.tables();
+    assert_eq!(tables.reach_by_logsource[network], [1, 1]);
+    assert_eq!(tables.exclusions_by_logsource[network].len(), 1);
+    let usage = query::field_usage(
+        data,
+        "DestinationPort",
+        Some(&LogSourceKey::parse("network_connection")),
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(operator_counts(&usage), [("eq", 1)]);
+    assert_eq!(usage.top_indicators[0].value, "4444");
 }
 
 #[test]
