@@ -363,6 +363,11 @@ fn vendor_fixtures_are_read_once_each() {
             ("sentinel", 1, 1, 1)
         ]
     );
+    let text = sigmalens::index::render::stats_text(&stats);
+    assert!(
+        text.contains("elastic: 2 rules, 2 with a query, 2 with an indicator (100.0%), 2 with a logsource (100.0%)"),
+        "{text}"
+    );
     // `--until` drops the undated Sentinel rule; `--exclude-rule` any vendor's.
     let (_, until) = build_fixtures("vendors-until", Some("2022-06-15"), &["e1-rundll32"]);
     assert_eq!(reach(&until, "Image|endswith", "\\rundll32.exe"), 0);
