@@ -72,8 +72,12 @@ fn the_full_corpus_builds() {
     assert_eq!(vendors, ["sigma", "elastic", "splunk", "sentinel"]);
     for vendor in &stats.vendors {
         println!(
-            "{}: {} rules, {} with a query, {} with an indicator",
-            vendor.vendor, vendor.rules, vendor.with_query, vendor.with_indicator
+            "{}: {} rules, {} with a query, {} with an indicator, {} with a logsource",
+            vendor.vendor,
+            vendor.rules,
+            vendor.with_query,
+            vendor.with_indicator,
+            vendor.with_logsource
         );
         assert!(vendor.with_indicator > 0);
     }

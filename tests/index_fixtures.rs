@@ -177,6 +177,7 @@ fn sequence_steps_count_fields_under_their_own_logsource() {
     assert_eq!(
         fields("network_connection/linux/"),
         [
+            ("DestinationIp".to_string(), 1),
             ("DestinationPort".to_string(), 1),
             ("user.name".to_string(), 1)
         ]
@@ -212,6 +213,58 @@ fn sequence_steps_count_fields_under_their_own_logsource() {
             ("process_creation/linux/".to_string(), 1)
         ]
     );
+}
+
+#[test]
+fn sequence_steps_count_tests_under_their_own_logsource() {
+    let (_, index) = build_fixtures("sequence-tests", None, &[]);
+    let data = index.data();
+    // e3's second step reads `network`: its port and its exclusion count
+    // there, not under the rule's (first step's) `process_creation`.
+    let reach_in = |field: &str, value: &str, filter: Option<&str>| {
+        let filter = filter.map(LogSourceKey::parse);
+        query::reach(data, field, value, filter.as_ref(), Limits::default()).unwrap()
+    };
+    let port = reach_in("DestinationPort", "4444", None);
+    let per_logsource: Vec<(&str, u32)> = port
+        .per_logsource
+        .iter()
+        .map(|c| (c.name.as_str(), c.rules))
+        .collect();
+    assert_eq!(per_logsource, [("network_connection/linux/", 1)]);
+    assert_eq!(
+        reach_in("DestinationPort", "4444", Some("network_connection")).reach,
+        1
+    );
+    assert_eq!(
+        reach_in("DestinationPort", "4444", Some("process_creation")).reach,
+        0
+    );
+    let loopback = |filter| reach_in("DestinationIp", "127.0.0.1", Some(filter)).as_exclusion;
+    assert_eq!(loopback("network_connection"), 1);
+    assert_eq!(loopback("process_creation"), 0);
+    // Tested in both steps: once under each step's logsource.
+    let user = reach_in("user.name", "www-data", None);
+    assert_eq!(user.reach, 1);
+    assert_eq!(user.per_logsource.len(), 2);
+    // The corpus checks' tables see the step's logsource too.
+    let network = data
+        .logsources
+        .iter()
+        .position(|l| l.category == "network_connection" && l.product == "linux")
+        .unwrap();
+    let tables = index.tables();
+    assert_eq!(tables.reach_by_logsource[network], [1, 1]);
+    assert_eq!(tables.exclusions_by_logsource[network].len(), 1);
+    let usage = query::field_usage(
+        data,
+        "DestinationPort",
+        Some(&LogSourceKey::parse("network_connection")),
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(operator_counts(&usage), [("eq", 1)]);
+    assert_eq!(usage.top_indicators[0].value, "4444");
 }
 
 #[test]
@@ -289,19 +342,31 @@ fn vendor_fixtures_are_read_once_each() {
     assert_eq!(vendors, [("elastic", 1), ("sentinel", 1), ("splunk", 1)]);
     assert_eq!(excluded(&index, "ParentImage|endswith", "\\svchost.exe"), 3);
     let stats = query::stats(index.data(), Limits::default());
-    let read: Vec<(&str, u32, u32)> = stats
+    let read: Vec<(&str, u32, u32, u32)> = stats
         .vendors
         .iter()
-        .map(|v| (v.vendor.as_str(), v.rules, v.with_indicator))
+        .map(|v| {
+            (
+                v.vendor.as_str(),
+                v.rules,
+                v.with_indicator,
+                v.with_logsource,
+            )
+        })
         .collect();
     assert_eq!(
         read,
         [
-            ("sigma", 5, 5),
-            ("elastic", 2, 2),
-            ("splunk", 1, 1),
-            ("sentinel", 1, 1)
+            ("sigma", 5, 5, 5),
+            ("elastic", 2, 2, 2),
+            ("splunk", 1, 1, 1),
+            ("sentinel", 1, 1, 1)
         ]
+    );
+    let text = sigmalens::index::render::stats_text(&stats);
+    assert!(
+        text.contains("elastic: 2 rules, 2 with a query, 2 with an indicator (100.0%), 2 with a logsource (100.0%)"),
+        "{text}"
     );
     // `--until` drops the undated Sentinel rule; `--exclude-rule` any vendor's.
     let (_, until) = build_fixtures("vendors-until", Some("2022-06-15"), &["e1-rundll32"]);

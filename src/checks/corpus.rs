@@ -15,6 +15,7 @@ use crate::index::Index;
 use crate::index::model::{ArchivedIndexData, op_from_code};
 use crate::index::normalize::{IndicatorKey, NORMALIZER, technique};
 use crate::index::query::{exclusion_position, indicator_position};
+use crate::index::tables::{Test, rule_logsources};
 use crate::rule::{FieldItem, Rule};
 
 /// A corpus rule that shares positive tests with the linted one.
@@ -132,8 +133,8 @@ impl<'a> RuleInCorpus<'a> {
             return 0;
         };
         let data = self.data();
-        self.rules_testing(position)
-            .filter(|&r| data.rules[r as usize].logsource.to_native() == logsource)
+        rule_logsources(data, Test::indicator(data, position))
+            .filter(|&(r, ls)| ls == logsource && !self.is_own(r))
             .count() as u32
     }
 
@@ -430,14 +431,8 @@ impl<'a> RuleInCorpus<'a> {
     /// Other rules under the rule's logsource making exclusion `position`.
     pub fn exclusion_rules_in_logsource(&self, position: u32) -> usize {
         let data = self.data();
-        data.exclusions[position as usize]
-            .rules
-            .iter()
-            .map(|r| r.to_native())
-            .filter(|&r| {
-                !self.is_own(r)
-                    && Some(data.rules[r as usize].logsource.to_native()) == self.logsource_position
-            })
+        rule_logsources(data, Test::exclusion(data, position))
+            .filter(|&(r, ls)| Some(ls) == self.logsource_position && !self.is_own(r))
             .count()
     }
 

@@ -12,7 +12,7 @@
 //! (`azure/platformlogs`) are named after the vendor's dataset.
 
 /// Data sources that name an activity, and its Sigma category.
-const SOURCE_CATEGORIES: [(&str, &str); 41] = [
+const SOURCE_CATEGORIES: [(&str, &str); 53] = [
     ("process", "process_creation"),
     ("endpoint.processes", "process_creation"),
     ("deviceprocessevents", "process_creation"),
@@ -54,10 +54,24 @@ const SOURCE_CATEGORIES: [(&str, &str); 41] = [
     ("apachehttpserver", "webserver"),
     ("nginxhttpserver", "webserver"),
     ("tomcatevent", "webserver"),
+    // ASIM parsers under their built-in names.
+    ("improcesscreate", "process_creation"),
+    ("_im_networksession", "network_connection"),
+    ("_im_dns", "dns_query"),
+    ("_im_websession", "webserver"),
+    // Third-party logs of one kind of activity, whatever the rule tests.
+    ("ciscowsaevent", "proxy"),
+    ("symantecproxysg", "proxy"),
+    ("sophosxgfirewall", "firewall"),
+    ("gcpclouddns", "dns"),
+    ("stream:dns", "dns"),
+    ("oracledatabaseauditevent", "database"),
+    ("mswindows:iis", "webserver"),
+    ("nginx:plus:kv", "webserver"),
 ];
 
 /// Data sources that name a product's log, and its Sigma `product/service`.
-const SOURCE_SERVICES: [(&str, (&str, &str)); 90] = [
+const SOURCE_SERVICES: [(&str, (&str, &str)); 109] = [
     // Elastic index patterns and datasets (`event.dataset: x` reads as `logs-x`).
     ("logs-aws", ("aws", "")),
     ("logs-aws.cloudtrail", ("aws", "cloudtrail")),
@@ -153,6 +167,35 @@ const SOURCE_SERVICES: [(&str, (&str, &str)); 90] = [
     ("gsuite_gmail", ("gcp", "google_workspace")),
     ("gsuite_drive", ("gcp", "google_workspace")),
     ("zeek_rpc", ("zeek", "dce_rpc")),
+    ("zeek:x509:json", ("zeek", "x509")),
+    ("zeek:ssl:json", ("zeek", "")),
+    ("oktaim2:log", ("okta", "okta")),
+    // GCP audit log entries forwarded through Pub/Sub (`data.protoPayload`).
+    ("google:gcp:pubsub:message", ("gcp", "gcp.audit")),
+    ("google_gcp_pubsub_message", ("gcp", "gcp.audit")),
+    ("gws:reports:admin", ("gcp", "google_workspace.admin")),
+    ("gsuite:calendar:json", ("gcp", "google_workspace")),
+    ("aws:s3:accesslogs", ("aws", "")),
+    ("aws_s3_accesslogs", ("aws", "")),
+    ("aws:cloudwatchlogs:vpcflow", ("aws", "")),
+    ("cloudwatchlogs_vpcflow", ("aws", "")),
+    (
+        "xmlwineventlog:microsoft-windows-certificateservicesclient-lifecycle-system",
+        ("windows", "certificateservicesclient-lifecycle-system"),
+    ),
+    (
+        "iis:configuration:operational",
+        ("windows", "iis-configuration"),
+    ),
+    (
+        "msexchange:management",
+        ("windows", "msexchange-management"),
+    ),
+    // Sigma has no service for this channel.
+    (
+        "wineventlog:microsoft-windows-terminalservices-remoteconnectionmanager",
+        ("windows", ""),
+    ),
     // Sentinel tables and ASIM parsers.
     ("securityevent", ("windows", "security")),
     ("syslog", ("linux", "syslog")),
@@ -175,6 +218,10 @@ const SOURCE_SERVICES: [(&str, (&str, &str)); 90] = [
     ("gworkspaceactivityreports", ("gcp", "google_workspace")),
     ("ciscoduo", ("cisco", "duo")),
     ("azuredevopsauditing", ("azure", "azuredevops")),
+    ("githubaudit", ("github", "audit")),
+    ("okta_cl", ("okta", "okta")),
+    ("adfssigninlogs", ("azure", "signinlogs")),
+    ("awsguardduty", ("aws", "")),
 ];
 
 /// Event ids that name the activity inside a product's log: with the log
@@ -285,6 +332,31 @@ mod tests {
     }
 
     #[test]
+    fn single_activity_logs_map_to_sigma_categories() {
+        assert_eq!(source_category("imProcessCreate"), Some("process_creation"));
+        assert_eq!(
+            source_category("_Im_NetworkSession"),
+            Some("network_connection")
+        );
+        assert_eq!(source_category("_Im_Dns"), Some("dns_query"));
+        assert_eq!(source_category("_Im_WebSession"), Some("webserver"));
+        assert_eq!(source_category("CiscoWSAEvent"), Some("proxy"));
+        assert_eq!(source_category("SymantecProxySG"), Some("proxy"));
+        assert_eq!(source_category("SophosXGFirewall"), Some("firewall"));
+        assert_eq!(source_category("GCPCloudDNS"), Some("dns"));
+        assert_eq!(source_category("stream:dns"), Some("dns"));
+        assert_eq!(
+            source_category("OracleDatabaseAuditEvent"),
+            Some("database")
+        );
+        assert_eq!(source_category("MSWindows:IIS"), Some("webserver"));
+        assert_eq!(source_category("nginx:plus:kv"), Some("webserver"));
+        // Logs of many kinds of events stay unmapped.
+        assert_eq!(source_category("CommonSecurityLog"), None);
+        assert_eq!(source_category("stream:http"), None);
+    }
+
+    #[test]
     fn product_logs_map_to_sigma_services() {
         assert_eq!(
             source_service("logs-aws.cloudtrail-*"),
@@ -310,6 +382,67 @@ mod tests {
         );
         assert_eq!(source_service("filebeat-*"), None);
         assert_eq!(source_service("oktaproxy"), None);
+    }
+
+    #[test]
+    fn third_party_and_channel_logs_map_to_sigma_services() {
+        assert_eq!(source_service("zeek:x509:json"), Some(("zeek", "x509")));
+        assert_eq!(source_service("zeek:ssl:json"), Some(("zeek", "")));
+        assert_eq!(source_service("OktaIM2:log"), Some(("okta", "okta")));
+        assert_eq!(source_service("Okta_CL"), Some(("okta", "okta")));
+        assert_eq!(
+            source_service("google:gcp:pubsub:message"),
+            Some(("gcp", "gcp.audit"))
+        );
+        assert_eq!(
+            source_service("google_gcp_pubsub_message"),
+            Some(("gcp", "gcp.audit"))
+        );
+        assert_eq!(
+            source_service("gws:reports:admin"),
+            Some(("gcp", "google_workspace.admin"))
+        );
+        assert_eq!(
+            source_service("gsuite:calendar:json"),
+            Some(("gcp", "google_workspace"))
+        );
+        for aws in [
+            "aws:s3:accesslogs",
+            "aws_s3_accesslogs",
+            "aws:cloudwatchlogs:vpcflow",
+            "cloudwatchlogs_vpcflow",
+            "AWSGuardDuty",
+        ] {
+            assert_eq!(source_service(aws), Some(("aws", "")), "{aws}");
+        }
+        assert_eq!(
+            source_service(
+                "XmlWinEventLog:Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational"
+            ),
+            Some(("windows", "certificateservicesclient-lifecycle-system"))
+        );
+        assert_eq!(
+            source_service("IIS:Configuration:Operational"),
+            Some(("windows", "iis-configuration"))
+        );
+        assert_eq!(
+            source_service("MSExchange:management"),
+            Some(("windows", "msexchange-management"))
+        );
+        assert_eq!(
+            source_service(
+                "WinEventLog:Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational"
+            ),
+            Some(("windows", ""))
+        );
+        assert_eq!(source_service("GitHubAudit"), Some(("github", "audit")));
+        assert_eq!(
+            source_service("ADFSSignInLogs"),
+            Some(("azure", "signinlogs"))
+        );
+        // CIM data models without a Sigma counterpart stay unmapped.
+        assert_eq!(source_service("Change"), None);
+        assert_eq!(source_service("Authentication"), None);
     }
 
     #[test]

@@ -37,8 +37,10 @@ impl BuildOptions {
 struct Reduced<'a> {
     rule: &'a CorpusRule,
     techniques: BTreeSet<String>,
-    positive: BTreeSet<IndicatorKey>,
-    exclusion: BTreeSet<IndicatorKey>,
+    /// Each positive test with the logsources it is tested under.
+    positive: BTreeMap<IndicatorKey, BTreeSet<LogSourceKey>>,
+    /// Each exclusion, likewise.
+    exclusion: BTreeMap<IndicatorKey, BTreeSet<LogSourceKey>>,
     nested_tests: usize,
     /// Every field the rule tests, under any polarity, with the logsource it
     /// is tested under (a sequence step's own, else the rule's).
@@ -49,8 +51,8 @@ fn reduce(rule: &CorpusRule) -> Reduced<'_> {
     let mut reduced = Reduced {
         rule,
         techniques: rule.techniques.iter().map(|t| technique(t)).collect(),
-        positive: BTreeSet::new(),
-        exclusion: BTreeSet::new(),
+        positive: BTreeMap::new(),
+        exclusion: BTreeMap::new(),
         nested_tests: 0,
         fields: BTreeSet::new(),
     };
@@ -60,10 +62,16 @@ fn reduce(rule: &CorpusRule) -> Reduced<'_> {
         reduced
             .fields
             .extend(keys.iter().map(|k| (k.field.clone(), logsource.clone())));
-        match predicate.polarity {
-            Polarity::Positive => reduced.positive.extend(keys),
-            Polarity::Exclusion => reduced.exclusion.extend(keys),
-            Polarity::Nested => reduced.nested_tests += keys.len(),
+        let tests = match predicate.polarity {
+            Polarity::Positive => &mut reduced.positive,
+            Polarity::Exclusion => &mut reduced.exclusion,
+            Polarity::Nested => {
+                reduced.nested_tests += keys.len();
+                continue;
+            }
+        };
+        for key in keys {
+            tests.entry(key).or_default().insert(logsource.clone());
         }
     }
     reduced
@@ -113,8 +121,52 @@ struct Builder<'a> {
     fields: BTreeMap<String, Vec<u32>>,
     /// Rules testing a field under a logsource.
     field_logsources: BTreeMap<(String, LogSourceKey), u32>,
-    indicators: BTreeMap<IndicatorKey, Vec<u32>>,
-    exclusions: BTreeMap<IndicatorKey, Vec<u32>>,
+    indicators: Tests,
+    exclusions: Tests,
+}
+
+/// The rules making each test, and those making it under a sequence step's
+/// logsource instead of their own.
+#[derive(Default)]
+struct Tests {
+    rules: BTreeMap<IndicatorKey, Vec<u32>>,
+    step_logsources: BTreeMap<IndicatorKey, Vec<(u32, LogSourceKey)>>,
+}
+
+impl Tests {
+    fn add(
+        &mut self,
+        rule: u32,
+        own: &LogSourceKey,
+        tests: &BTreeMap<IndicatorKey, BTreeSet<LogSourceKey>>,
+    ) {
+        for (key, logsources) in tests {
+            self.rules.entry(key.clone()).or_default().push(rule);
+            if logsources.iter().any(|l| l != own) {
+                self.step_logsources
+                    .entry(key.clone())
+                    .or_default()
+                    .extend(logsources.iter().map(|l| (rule, l.clone())));
+            }
+        }
+    }
+
+    /// The stored rows, sorted by test (its position among `rules`' keys),
+    /// rule and logsource.
+    fn step_records(&self, logsource_pos: &BTreeMap<LogSourceKey, u32>) -> Vec<StepLogSource> {
+        let test_pos = positions(&self.rules);
+        self.step_logsources
+            .iter()
+            .flat_map(|(key, steps)| {
+                let test = test_pos[key];
+                steps.iter().map(move |(rule, logsource)| StepLogSource {
+                    test,
+                    rule: *rule,
+                    logsource: logsource_pos[logsource],
+                })
+            })
+            .collect()
+    }
 }
 
 impl<'a> Builder<'a> {
@@ -125,8 +177,8 @@ impl<'a> Builder<'a> {
             logsources: BTreeMap::new(),
             fields: BTreeMap::new(),
             field_logsources: BTreeMap::new(),
-            indicators: BTreeMap::new(),
-            exclusions: BTreeMap::new(),
+            indicators: Tests::default(),
+            exclusions: Tests::default(),
         };
         for (position, rule) in reduced.iter().enumerate() {
             let position = position as u32;
@@ -154,20 +206,9 @@ impl<'a> Builder<'a> {
                     .entry((field.clone(), logsource.clone()))
                     .or_default() += 1;
             }
-            for key in &rule.positive {
-                builder
-                    .indicators
-                    .entry(key.clone())
-                    .or_default()
-                    .push(position);
-            }
-            for key in &rule.exclusion {
-                builder
-                    .exclusions
-                    .entry(key.clone())
-                    .or_default()
-                    .push(position);
-            }
+            let own = &rule.rule.logsource;
+            builder.indicators.add(position, own, &rule.positive);
+            builder.exclusions.add(position, own, &rule.exclusion);
         }
         builder
     }
@@ -176,7 +217,7 @@ impl<'a> Builder<'a> {
         let technique_pos = positions(&self.techniques);
         let logsource_pos = positions(&self.logsources);
         let field_pos = positions(&self.fields);
-        let indicator_pos = positions(&self.indicators);
+        let indicator_pos = positions(&self.indicators.rules);
         let vendor_code = |v: Vendor| Vendor::ALL.iter().position(|&x| x == v).unwrap() as u32;
 
         let rule_techniques: Vec<Vec<u32>> = self
@@ -211,7 +252,7 @@ impl<'a> Builder<'a> {
         let rule_indicators: Vec<Vec<u32>> = self
             .reduced
             .iter()
-            .map(|r| r.positive.iter().map(|k| indicator_pos[k]).collect())
+            .map(|r| r.positive.keys().map(|k| indicator_pos[k]).collect())
             .collect();
         let over = |rules: &[u32], per_rule: &dyn Fn(usize) -> Vec<u32>| {
             tally(rules.iter().flat_map(|&r| per_rule(r as usize)))
@@ -292,6 +333,7 @@ impl<'a> Builder<'a> {
 
         let indicators = self
             .indicators
+            .rules
             .iter()
             .map(|(key, rules)| IndicatorRecord {
                 field: field_pos[&key.field],
@@ -303,6 +345,7 @@ impl<'a> Builder<'a> {
 
         let exclusions = self
             .exclusions
+            .rules
             .iter()
             .map(|(key, rules)| {
                 let mut per_indicator = most_first(over(rules, &|r| rule_indicators[r].clone()));
@@ -325,6 +368,8 @@ impl<'a> Builder<'a> {
             fields,
             indicators,
             exclusions,
+            indicator_steps: self.indicators.step_records(&logsource_pos),
+            exclusion_steps: self.exclusions.step_records(&logsource_pos),
             stats: self.stats(&rule_vendor),
         }
     }

@@ -15,6 +15,7 @@ use rkyv::rend::u32_le;
 
 use super::model::{ArchivedIndexData, op_code};
 use super::query::{self, Limits, NameCount, field_position, logsource_key, parse_indicator};
+use super::tables::{Test, rule_logsources};
 use super::{Index, IndexError};
 use crate::analysis::corpus::{
     CorpusSource, FieldAlias, FieldUsage, LogSourceKey, RuleCount, RuleExample, ValueInfo,
@@ -119,12 +120,15 @@ impl IndexCorpus {
     }
 }
 
-/// How many of the rules have a logsource the scope selects.
-fn scoped_rules(data: &ArchivedIndexData, rules: &[u32_le], scope: &[bool]) -> u32 {
-    rules
-        .iter()
-        .filter(|r| scope[data.rules[r.to_native() as usize].logsource.to_native() as usize])
-        .count() as u32
+/// How many of the rules making `test` make it under a logsource the scope
+/// selects.
+fn scoped_rules(data: &ArchivedIndexData, test: Test, scope: &[bool]) -> u32 {
+    let mut rules: Vec<u32> = rule_logsources(data, test)
+        .filter(|&(_, logsource)| scope[logsource as usize])
+        .map(|(rule, _)| rule)
+        .collect();
+    rules.dedup();
+    rules.len() as u32
 }
 
 /// The vendors among the rules, in vendor order.
@@ -235,7 +239,12 @@ impl CorpusSource for IndexCorpus {
         let prefix = prefix.to_lowercase();
         let mut values: Vec<(u32, usize)> = (first..end)
             .filter(|&i| indicators[i].value.starts_with(prefix.as_str()))
-            .map(|i| (scoped_rules(data, &indicators[i].rules, &scope), i))
+            .map(|i| {
+                (
+                    scoped_rules(data, Test::indicator(data, i as u32), &scope),
+                    i,
+                )
+            })
             .filter(|&(rules, _)| rules > 0)
             .collect();
         values.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

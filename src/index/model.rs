@@ -53,6 +53,11 @@ pub struct IndexData {
     pub indicators: Vec<IndicatorRecord>,
     /// Sorted by (field, op, value): tests under a top-level negation.
     pub exclusions: Vec<ExclusionRecord>,
+    /// Indicators made in a sequence step read elsewhere than the rule (few:
+    /// kept apart so the other tests pay nothing); sorted.
+    pub indicator_steps: Vec<StepLogSource>,
+    /// As `indicator_steps`, for exclusions.
+    pub exclusion_steps: Vec<StepLogSource>,
     pub stats: BuildStats,
 }
 
@@ -133,6 +138,21 @@ pub struct IndicatorRecord {
     /// Positions in `rules`: the reach is its length; counts per vendor,
     /// technique or logsource are derived from these rules when asked.
     pub rules: Vec<u32>,
+}
+
+/// Rule `rule` makes test `test` (an indicator or exclusion position) under
+/// `logsource` rather than its own: a sequence step's (`[network where
+/// ...]`). A rule making it in several steps has one entry per logsource.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Archive, Serialize, Deserialize,
+)]
+#[rkyv(derive(Clone, Copy))]
+pub struct StepLogSource {
+    pub test: u32,
+    /// Position in `rules`.
+    pub rule: u32,
+    /// Position in `logsources`.
+    pub logsource: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Archive, Serialize, Deserialize)]

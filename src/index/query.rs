@@ -7,6 +7,7 @@ use super::events::events;
 use super::model::*;
 use super::normalize::{IndicatorKey, NORMALIZER, technique};
 use super::store::{FORMAT_VERSION, Index};
+use super::tables::{Test, rule_logsources};
 use crate::corpus::predicate::{Operator, Polarity};
 use crate::corpus::rule::{LogSourceKey, Vendor};
 use crate::corpus::sigma::{SigmaValue, field_predicates};
@@ -148,6 +149,8 @@ pub struct VendorStatsRow {
     pub rules: u32,
     pub with_query: u32,
     pub with_indicator: u32,
+    /// Rules with a logsource (any of category, product or service).
+    pub with_logsource: u32,
     /// Skipped constructs, most rules first, cut at the row limit.
     pub skipped: Vec<NameCount>,
 }
@@ -460,20 +463,22 @@ pub(crate) fn find_key<T>(
         .ok()
 }
 
-/// Rules (positions) whose logsource the filter selects.
+/// `(rule, logsource)` positions of the rules making `test` under a
+/// logsource the filter selects (a sequence rule once per step's logsource).
 fn in_scope<'a>(
     data: &'a ArchivedIndexData,
-    rules: &'a [rkyv::rend::u32_le],
+    test: Test<'a>,
     filter: Option<&'a LogSourceKey>,
-) -> impl Iterator<Item = u32> + 'a {
-    rules.iter().map(|r| r.to_native()).filter(move |&r| {
-        filter.is_none_or(|f| {
-            f.selects(&logsource_key(
-                data,
-                data.rules[r as usize].logsource.to_native(),
-            ))
-        })
-    })
+) -> impl Iterator<Item = (u32, u32)> + 'a {
+    rule_logsources(data, test)
+        .filter(move |&(_, ls)| filter.is_none_or(|f| f.selects(&logsource_key(data, ls))))
+}
+
+/// The distinct rules making `test` under a logsource the filter selects.
+fn rules_in_scope(data: &ArchivedIndexData, test: Test, filter: Option<&LogSourceKey>) -> Vec<u32> {
+    let mut rules: Vec<u32> = in_scope(data, test, filter).map(|(rule, _)| rule).collect();
+    rules.dedup();
+    rules
 }
 
 /// How many rules test `FIELD|MODIFIERS VALUE`, and which.
@@ -486,18 +491,17 @@ pub fn reach(
 ) -> Result<Reach, String> {
     let key = parse_indicator(field_spec, value, logsource)?;
     let field = field_position(data, &key.field);
-    let positive: Vec<u32> = field
-        .and_then(|f| {
-            find_key(
-                &data.indicators,
-                |i| (i.field.to_native(), i.op, i.value.as_str()),
-                f,
-                &key,
-            )
-        })
-        .map_or_else(Vec::new, |i| {
-            in_scope(data, &data.indicators[i].rules, logsource).collect()
-        });
+    let indicator = field.and_then(|f| {
+        find_key(
+            &data.indicators,
+            |i| (i.field.to_native(), i.op, i.value.as_str()),
+            f,
+            &key,
+        )
+    });
+    let positive: Vec<u32> = indicator.map_or_else(Vec::new, |i| {
+        rules_in_scope(data, Test::indicator(data, i as u32), logsource)
+    });
     let as_exclusion = field
         .and_then(|f| {
             find_key(
@@ -508,7 +512,7 @@ pub fn reach(
             )
         })
         .map_or(0, |e| {
-            in_scope(data, &data.exclusions[e].rules, logsource).count()
+            rules_in_scope(data, Test::exclusion(data, e as u32), logsource).len()
         });
     let rule = |r: &u32| &data.rules[*r as usize];
     Ok(Reach {
@@ -523,11 +527,10 @@ pub fn reach(
                 .iter()
                 .map(|t| data.techniques[t.to_native() as usize].id.to_string())
         })),
-        per_logsource: count_names(
-            positive
-                .iter()
-                .map(|r| logsource_name(data, rule(r).logsource.to_native())),
-        ),
+        per_logsource: count_names(indicator.into_iter().flat_map(|i| {
+            in_scope(data, Test::indicator(data, i as u32), logsource)
+                .map(|(_, ls)| logsource_name(data, ls))
+        })),
         rules: positive
             .iter()
             .take(limits.rules)
@@ -565,7 +568,7 @@ pub fn field_usage(
     let mut top: Vec<IndicatorRow> = indicators
         .clone()
         .map(|i| {
-            let scoped = in_scope(data, &data.indicators[i].rules, logsource).count();
+            let scoped = rules_in_scope(data, Test::indicator(data, i as u32), logsource).len();
             positive_row(data, i as u32, scoped as u32)
         })
         .filter(|row| row.rules > 0)
@@ -580,13 +583,13 @@ pub fn field_usage(
     let mut rules_per_op: std::collections::BTreeMap<u8, std::collections::BTreeSet<u32>> =
         Default::default();
     let tests = indicators
-        .map(|i| (data.indicators[i].op, &data.indicators[i].rules))
-        .chain(exclusions.map(|e| (data.exclusions[e].op, &data.exclusions[e].rules)));
-    for (op, rules) in tests {
+        .map(|i| (data.indicators[i].op, Test::indicator(data, i as u32)))
+        .chain(exclusions.map(|e| (data.exclusions[e].op, Test::exclusion(data, e as u32))));
+    for (op, test) in tests {
         rules_per_op
             .entry(op)
             .or_default()
-            .extend(in_scope(data, rules, logsource));
+            .extend(rules_in_scope(data, test, logsource));
     }
     let mut operators: Vec<NameCount> = rules_per_op
         .into_iter()
@@ -664,12 +667,26 @@ pub fn stats(data: &ArchivedIndexData, limits: Limits) -> Stats {
                 rules: v.rules.to_native(),
                 with_query: v.with_query.to_native(),
                 with_indicator: v.with_indicator.to_native(),
+                with_logsource: rules_with_logsource(data, v.vendor.to_native()),
                 skipped: v.skipped.iter().take(limits.rows).map(name_count).collect(),
             })
             .collect(),
         top_logsources,
         top_fields,
     }
+}
+
+/// The vendor's rules whose logsource is not `//`; derived from the rules
+/// so the stored format stays as it is.
+fn rules_with_logsource(data: &ArchivedIndexData, vendor: u32) -> u32 {
+    let has_logsource = |position: u32| {
+        let ls = &data.logsources[position as usize];
+        !(ls.category.is_empty() && ls.product.is_empty() && ls.service.is_empty())
+    };
+    data.rules
+        .iter()
+        .filter(|r| u32::from(r.vendor) == vendor && has_logsource(r.logsource.to_native()))
+        .count() as u32
 }
 
 fn name_count(n: &ArchivedNamedCount) -> NameCount {

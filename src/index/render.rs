@@ -145,13 +145,16 @@ pub fn stats_text(stats: &Stats) -> String {
     );
     for v in &stats.vendors {
         let share = f64::from(v.with_indicator) * 100.0 / f64::from(v.with_query.max(1));
+        let logsource_share = f64::from(v.with_logsource) * 100.0 / f64::from(v.rules.max(1));
         let _ = writeln!(
             out,
-            "{}: {} rules, {} with a query, {} with an indicator ({share:.1}%); skipped: {}",
+            "{}: {} rules, {} with a query, {} with an indicator ({share:.1}%), \
+             {} with a logsource ({logsource_share:.1}%); skipped: {}",
             v.vendor,
             v.rules,
             v.with_query,
             v.with_indicator,
+            v.with_logsource,
             counts(&v.skipped)
         );
     }

@@ -13,7 +13,7 @@ use super::tables::RuleTables;
 
 pub const MAGIC: [u8; 8] = *b"SGLXIDX\0";
 /// Bump on any change to the model or the normalization rules.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Magic, version (u32 LE), 4 reserved bytes: keeps the archive 16-aligned.
 const HEADER_LEN: usize = 16;
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rkyv::rend::u32_le;
 
-use super::model::ArchivedIndexData;
+use super::model::{ArchivedIndexData, ArchivedStepLogSource};
 use crate::corpus::rule::Vendor;
 
 #[derive(Debug, Default)]
@@ -44,14 +44,15 @@ impl RuleTables {
             for rule in indicator.rules.iter() {
                 tables.indicators[rule.to_native() as usize].push(position as u32);
             }
+            let test = Test::indicator(data, position as u32);
             match indicator.rules.as_slice() {
-                // Most tests are one rule's: skip the grouping.
-                [rule] => {
+                // Most tests are one rule's, made under its logsource: skip the grouping.
+                [rule] if test.steps.is_empty() => {
                     let logsource = data.rules[rule.to_native() as usize].logsource;
                     tables.reach_by_logsource[logsource.to_native() as usize].push(1);
                 }
-                rules => {
-                    for (logsource, rules) in per_logsource(data, rules) {
+                _ => {
+                    for (logsource, rules) in per_logsource(data, test) {
                         tables.reach_by_logsource[logsource as usize].push(rules);
                     }
                 }
@@ -69,7 +70,7 @@ impl RuleTables {
                 tables.exclusions_by_indicator[count.key.to_native() as usize]
                     .push((position, count.rules.to_native()));
             }
-            for (logsource, rules) in per_logsource(data, &exclusion.rules) {
+            for (logsource, rules) in per_logsource(data, Test::exclusion(data, position)) {
                 tables.exclusions_by_logsource[logsource as usize].push((position, rules));
             }
         }
@@ -115,11 +116,63 @@ impl RuleTables {
     }
 }
 
-/// `(logsource position, rules)` for a list of rule positions, by logsource.
-pub fn per_logsource(data: &ArchivedIndexData, rules: &[u32_le]) -> Vec<(u32, u32)> {
-    let mut logsources: Vec<u32> = rules
-        .iter()
-        .map(|r| data.rules[r.to_native() as usize].logsource.to_native())
+/// A stored indicator or exclusion: the rules making it, and those making it
+/// in a sequence step read elsewhere than the rule.
+#[derive(Clone, Copy)]
+pub struct Test<'a> {
+    rules: &'a [u32_le],
+    /// Sorted by rule.
+    steps: &'a [ArchivedStepLogSource],
+}
+
+impl<'a> Test<'a> {
+    pub fn indicator(data: &'a ArchivedIndexData, position: u32) -> Test<'a> {
+        Test {
+            rules: &data.indicators[position as usize].rules,
+            steps: steps_of(&data.indicator_steps, position),
+        }
+    }
+
+    pub fn exclusion(data: &'a ArchivedIndexData, position: u32) -> Test<'a> {
+        Test {
+            rules: &data.exclusions[position as usize].rules,
+            steps: steps_of(&data.exclusion_steps, position),
+        }
+    }
+}
+
+/// The entries of `test` in a sorted step list.
+fn steps_of(steps: &[ArchivedStepLogSource], test: u32) -> &[ArchivedStepLogSource] {
+    let start = steps.partition_point(|s| s.test.to_native() < test);
+    let end = start + steps[start..].partition_point(|s| s.test.to_native() == test);
+    &steps[start..end]
+}
+
+/// `(rule, logsource)` positions for every rule making `test`: once per
+/// sequence step logsource it is made under, else under the rule's own.
+/// Grouped by rule, in rule order.
+pub fn rule_logsources<'a>(
+    data: &'a ArchivedIndexData,
+    test: Test<'a>,
+) -> impl Iterator<Item = (u32, u32)> + 'a {
+    let steps = test.steps;
+    test.rules.iter().flat_map(move |r| {
+        let rule = r.to_native();
+        let start = steps.partition_point(|s| s.rule.to_native() < rule);
+        let end = start + steps[start..].partition_point(|s| s.rule.to_native() == rule);
+        let own = data.rules[rule as usize].logsource.to_native();
+        steps[start..end]
+            .iter()
+            .map(|s| s.logsource.to_native())
+            .chain((start == end).then_some(own))
+            .map(move |logsource| (rule, logsource))
+    })
+}
+
+/// `(logsource position, rules)` for the rules making `test`, by logsource.
+pub fn per_logsource(data: &ArchivedIndexData, test: Test) -> Vec<(u32, u32)> {
+    let mut logsources: Vec<u32> = rule_logsources(data, test)
+        .map(|(_, logsource)| logsource)
         .collect();
     logsources.sort_unstable();
     let mut counts: Vec<(u32, u32)> = Vec::new();

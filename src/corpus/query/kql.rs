@@ -352,6 +352,8 @@ enum Binding {
     Time,
     /// A table expression or function; it names no table of its own.
     Tabular,
+    /// A function reading the table its caller names: `(t:string) { table(t) }`.
+    TableFunction,
     /// A scalar we cannot evaluate (`toscalar(...)`).
     Opaque,
 }
@@ -465,13 +467,15 @@ impl Extractor<'_> {
             // A function: `(params) { body }`.
             Some(Token::Symbol("(")) if t.is_symbol(t.skip(start), "{") => {
                 let body = t.skip(start);
-                self.statements(
-                    body + 1,
-                    t.partner[body].min(end),
-                    LogicPosition::TopConjunct,
-                    depth + 1,
-                );
-                return Binding::Tabular;
+                let close = t.partner[body].min(end);
+                self.statements(body + 1, close, LogicPosition::TopConjunct, depth + 1);
+                let reads_named_table =
+                    (body + 1..close).any(|i| t.is_word(i, "table") && t.is_symbol(i + 1, "("));
+                return if reads_named_table {
+                    Binding::TableFunction
+                } else {
+                    Binding::Tabular
+                };
             }
             Some(Token::Word(w)) => {
                 let function = w.to_ascii_lowercase();
@@ -506,9 +510,13 @@ impl Extractor<'_> {
             }
             _ => {}
         }
+        let calls_table_function = t
+            .word(start)
+            .is_some_and(|w| matches!(self.lets.get(w), Some(Binding::TableFunction)));
         let is_tabular = !t.split_points(start, end, "|").is_empty()
             || (t.is_symbol(start, "(") && single)
             || t.is_word(start, "union")
+            || calls_table_function
             || (single && matches!(t.get(start), Some(Token::Word(_))));
         if is_tabular {
             self.tabular(start, end, LogicPosition::TopConjunct, depth);
@@ -564,6 +572,14 @@ impl Extractor<'_> {
                     }
                     "datatable" | "externaldata" | "print" | "range" | "evaluate" => {}
                     "search" | "find" => self.skip(format!("kql:operator:{lower}")),
+                    // `table("SigninLogs")`, `f("SigninLogs")` with `f` reading
+                    // `table(name)`: the literal names the table.
+                    "table" if t.is_symbol(start + 1, "(") => self.add_literal_sources(start + 1),
+                    _ if matches!(self.lets.get(w.as_str()), Some(Binding::TableFunction))
+                        && t.is_symbol(start + 1, "(") =>
+                    {
+                        self.add_literal_sources(start + 1);
+                    }
                     // Watchlists are lookups, not event tables.
                     _ if self.lets.contains_key(w.as_str()) || lower == "_getwatchlist" => {}
                     _ => {
@@ -576,6 +592,14 @@ impl Extractor<'_> {
                 }
             }
             _ => self.skip("kql:source:syntax"),
+        }
+    }
+
+    /// The string literals of the call arguments opening at `open`, as tables.
+    fn add_literal_sources(&mut self, open: usize) {
+        let close = self.tokens.partner[open];
+        for table in self.literals(open + 1, close) {
+            self.add_source(&table);
         }
     }
 
@@ -1054,7 +1078,9 @@ impl<'e, 't> ExprParser<'e, 't> {
                 match self.extractor.lets.get(&path) {
                     Some(Binding::Values(v)) => Expr::Values(v.clone()),
                     Some(Binding::Time) => Expr::Time,
-                    Some(Binding::Tabular | Binding::Opaque) => Expr::Unresolved,
+                    Some(Binding::Tabular | Binding::TableFunction | Binding::Opaque) => {
+                        Expr::Unresolved
+                    }
                     None if matches!(path.as_str(), "true" | "false") => Expr::Values(vec![path]),
                     None => Expr::Field(path),
                 }
@@ -1341,6 +1367,29 @@ mod tests {
             ]
         );
         assert_eq!(extract(query).sources, ["SecurityEvent"]);
+    }
+
+    #[test]
+    fn tables_named_through_table_calls() {
+        let query = r#"let logins = (tableName:string) {
+                table(tableName) | where ResultType == "50126"
+            };
+            union logins("SigninLogs"), logins("AADNonInteractiveUserSignInLogs")"#;
+        let extraction = extract(query);
+        assert_eq!(
+            extraction.sources,
+            ["SigninLogs", "AADNonInteractiveUserSignInLogs"]
+        );
+        assert_eq!(summary(query), [r#"Positive ResultType eq ["50126"]"#]);
+        // Called in a `let`, then used by name.
+        let query = r#"let logins = (tableName:string) { table(tableName) | where x == 1 };
+            let signins = logins("SigninLogs");
+            signins | where y == 2"#;
+        assert_eq!(extract(query).sources, ["SigninLogs"]);
+        assert_eq!(
+            extract(r#"table("AuditLogs") | where OperationName == "x""#).sources,
+            ["AuditLogs"]
+        );
     }
 
     #[test]
