@@ -7,7 +7,7 @@ use super::context::{CursorContext, Place, cursor_context};
 use super::corpus::{CorpusSource, LogSourceKey};
 use super::{rule_at, snippet};
 use crate::reference::{ATTACK, TAXONOMY};
-use crate::rule::{Modifier, Rule, RuleFile, modifier::MODIFIERS};
+use crate::rule::{Modifier, Rule, RuleFile, SelectionBody, modifier::MODIFIERS};
 use crate::syntax::TextRange;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,7 +190,14 @@ pub fn completions(file: &RuleFile, offset: u32, corpus: &dyn CorpusSource) -> V
         Place::LogsourceValue { key } => logsource_values(key, rule, corpus, at),
         Place::Tag => tags(rule, at),
         Place::DetectionKey => detection_keys(rule, at),
-        Place::FieldName { .. } => fields(rule, corpus, context.typed(file), at),
+        Place::FieldName { selection } => {
+            let beside =
+                rule.map_or_else(BTreeSet::new, |r| keys_beside(r, &file.text, selection, at));
+            fields(rule, corpus, context.typed(file), at)
+                .into_iter()
+                .filter(|item| !beside.contains(item.label.as_str()))
+                .collect()
+        }
         Place::Modifier { written, .. } => modifiers(written, at),
         Place::FieldValue { field, .. } => field_values(file, rule, field, &context, corpus),
         Place::Condition { before } => condition_words(rule, before, at),
@@ -401,6 +408,46 @@ fn fields(
         }
     }
     items
+}
+
+/// The fields already keys of the map being written, beside the one at
+/// `at`: offering them again would write a duplicate key. The map is the
+/// selection's last one starting before the cursor, when the cursor's word
+/// is indented like its keys and does not open a new list item (`- `).
+fn keys_beside<'r>(
+    rule: &'r Rule,
+    text: &str,
+    selection: &str,
+    at: TextRange,
+) -> BTreeSet<&'r str> {
+    let column = |offset: u32| {
+        let before = &text[..offset as usize];
+        let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        (offset as usize - line_start, &before[line_start..])
+    };
+    let (cursor_column, indent) = column(at.start);
+    let Some(selection) = rule.detection.as_ref().and_then(|d| d.selection(selection)) else {
+        return BTreeSet::new();
+    };
+    let SelectionBody::Maps { maps, .. } = &selection.body else {
+        return BTreeSet::new();
+    };
+    let Some(map) = maps.iter().rfind(|map| map.range.start <= at.start) else {
+        return BTreeSet::new();
+    };
+    let same_map = !indent.trim_start().starts_with('-')
+        && map
+            .items
+            .first()
+            .is_some_and(|item| column(item.key.range.start).0 == cursor_column);
+    if !same_map {
+        return BTreeSet::new();
+    }
+    map.items
+        .iter()
+        .filter(|item| !item.key.range.touches(at.start))
+        .map(|item| item.field.value.as_str())
+        .collect()
 }
 
 /// Taxonomy fields of the logsources that agree with every part `key` has.
@@ -805,6 +852,44 @@ mod tests {
                 0 items
             "#]],
         );
+    }
+
+    #[test]
+    fn fields_already_in_the_map_are_not_offered_again() {
+        let cases = [
+            ("same map", "    sel:\n        Image: x\n        C$0\n"),
+            (
+                "other selection",
+                "    sel:\n        Image: x\n    filter:\n        C$0\n",
+            ),
+            (
+                "new list item",
+                "    sel:\n        - Image: x\n        - C$0\n",
+            ),
+            (
+                "same list item",
+                "    sel:\n        - Image: x\n          C$0\n",
+            ),
+        ];
+        let shown: String = cases
+            .iter()
+            .map(|(case, detection)| {
+                let text = format!(
+                    "logsource:\n    category: process_creation\n    product: windows\ndetection:\n{detection}"
+                );
+                let (file, offset) = fixture::parse(&text);
+                let items = completions(&file, offset, &FixedCorpus);
+                let image = items.iter().any(|i| i.label == "Image");
+                format!("{case}: Image offered {image}\n")
+            })
+            .collect();
+        expect![[r#"
+            same map: Image offered false
+            other selection: Image offered true
+            new list item: Image offered true
+            same list item: Image offered false
+        "#]]
+        .assert_eq(&shown);
     }
 
     #[test]

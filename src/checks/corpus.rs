@@ -361,21 +361,13 @@ impl<'a> RuleInCorpus<'a> {
         fields_where(&|l| data.logsources[l].product == self.logsource.product)
     }
 
-    /// The logsource's fields as completion would offer the one for `field`
-    /// once the rule's other tests are written: fields of the corpus rules
-    /// sharing one of those tests first (in their tests or filters), then by
-    /// use under the logsource (its product's, when the index lacks it);
-    /// only fields SigmaHQ rules use there, and none the rule already tests.
-    pub fn rank_fields(&self, field: &str) -> Vec<&'a str> {
-        let typed: BTreeSet<&str> = self.positive.iter().map(|k| k.field.as_str()).collect();
-        let mut ranked = self.fields_by_context(field);
-        ranked.retain(|name| *name == field || !typed.contains(name));
-        ranked
-    }
-
-    /// The ranking of [`Self::rank_fields`], fields the rule tests kept (a
-    /// filter often tests the selection's field again); tests on `field` do
-    /// not pick the neighbours.
+    /// The logsource's fields as completion ranks them for `field` once the
+    /// rule's other tests are written: fields of the corpus rules sharing one
+    /// of those tests first (in their tests or filters), then by use under
+    /// the logsource (its product's, when the index lacks it); only fields
+    /// SigmaHQ rules use there. Fields the rule tests stay (a filter often
+    /// tests the selection's field again); tests on `field` do not pick the
+    /// neighbours.
     pub fn fields_by_context(&self, field: &str) -> Vec<&'a str> {
         if self.logsource_position.is_none() && self.logsource.product.is_empty() {
             return Vec::new();

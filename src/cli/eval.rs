@@ -8,8 +8,9 @@
 //!   (the operator is not judged; recall@5 with it is reported too) and the
 //!   precision of the first five.
 //! - Fields: the rank of each field a test rule uses among its logsource's
-//!   fields by corpus usage (plain, and as [`RuleInCorpus::rank_fields`]
-//!   ranks them once the rule's other tests are known); recall@5.
+//!   fields by corpus usage (plain, and as completion ranks them once the
+//!   rule's other tests are known, without the keys beside it in its map);
+//!   recall@5.
 //! - Noise: the share of SigmaHQ rules SL801 flags, by level and folder,
 //!   on the full embedded index.
 
@@ -26,7 +27,7 @@ use crate::corpus::read_all;
 use crate::corpus::rule::{CorpusRule, Vendor};
 use crate::index::build::{BuildOptions, build_index};
 use crate::index::store::{Index, encode};
-use crate::rule::{Rule, RuleFile};
+use crate::rule::{Rule, RuleFile, SelectionBody};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct EvalArgs {
@@ -72,7 +73,7 @@ pub struct FieldScore {
     pub fields: usize,
     pub unknown_logsource: usize,
     pub top5: usize,
-    /// Ranked with the rule's other tests known ([`RuleInCorpus::rank_fields`]).
+    /// Ranked as completion does, with the rule's other tests known.
     pub top5_in_context: usize,
     /// Fields the in-context ranking lists at all (SigmaHQ used them under
     /// the logsource before the cut): the most any ranking can find.
@@ -176,6 +177,24 @@ pub fn score_exclusions(index: &Index, tests: &[TestRule], settings: &Settings) 
     score
 }
 
+/// The other keys of the maps where the rule tests `field`: completion does
+/// not offer those while `field` is being typed there.
+fn keys_beside<'r>(rule: &'r Rule, field: &str) -> BTreeSet<&'r str> {
+    let maps = rule
+        .detection
+        .iter()
+        .flat_map(|d| &d.selections)
+        .flat_map(|s| match &s.body {
+            SelectionBody::Maps { maps, .. } => maps.as_slice(),
+            _ => &[],
+        });
+    maps.filter(|map| map.items.iter().any(|item| item.field.value == field))
+        .flat_map(|map| &map.items)
+        .map(|item| item.field.value.as_str())
+        .filter(|name| *name != field)
+        .collect()
+}
+
 /// Scores the logsource field ranking completion offers.
 pub fn score_fields(index: &Index, tests: &[TestRule]) -> FieldScore {
     let data = index.data();
@@ -205,7 +224,9 @@ pub fn score_fields(index: &Index, tests: &[TestRule]) -> FieldScore {
             if ranked.iter().take(5).any(|f| *f == field) {
                 score.top5 += 1;
             }
-            let in_context = in_corpus.rank_fields(field);
+            let beside = keys_beside(test.rule, field);
+            let mut in_context = in_corpus.fields_by_context(field);
+            in_context.retain(|name| !beside.contains(name));
             match in_context.iter().position(|f| *f == field) {
                 Some(rank) if rank < 5 => {
                     score.reachable += 1;

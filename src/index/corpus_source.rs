@@ -437,8 +437,8 @@ mod tests {
             3,
             expect![[r#"
                 Image (5 corpus rules · elastic process.executable · splunk_cim Processes.process_path · splunk_short process_name · splunk_raw NewProcessName · windows_security NewProcessName · mde FolderPath · sentinel_securityevent NewProcessName · sentinel_asim TargetProcessName)
-                CommandLine (3 corpus rules · elastic process.command_line · splunk_cim Processes.process · splunk_short process · splunk_raw Process_Command_Line · mde ProcessCommandLine · sentinel_asim TargetProcessCommandLine)
                 OriginalFileName (1 corpus rules · elastic process.pe.original_file_name · splunk_cim Processes.original_file_name · splunk_short original_file_name · mde ProcessVersionInfoOriginalFileName · sentinel_asim TargetProcessFileOriginalName)
+                User (3 corpus rules · elastic user.name · splunk_cim Processes.user · mde AccountName · sentinel_securityevent SubjectUserName · sentinel_asim TargetUsername)
             "#]],
         );
     }
