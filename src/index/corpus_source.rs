@@ -15,7 +15,7 @@ use rkyv::rend::u32_le;
 
 use super::model::{ArchivedIndexData, op_code};
 use super::query::{self, Limits, NameCount, field_position, logsource_key, parse_indicator};
-use super::tables::{Test, rule_logsources};
+use super::tables::{Test, TestKind, rules_under};
 use super::{Index, IndexError};
 use crate::analysis::corpus::{
     CorpusSource, FieldAlias, FieldUsage, LogSourceKey, RuleCount, RuleExample, ValueInfo,
@@ -75,10 +75,7 @@ impl IndexCorpus {
 
     /// Which logsources (by position) the filter selects.
     fn scope(&self, filter: &LogSourceKey) -> Vec<bool> {
-        let data = self.data();
-        (0..data.logsources.len() as u32)
-            .map(|ls| filter.selects(&logsource_key(data, ls)))
-            .collect()
+        query::scope(self.data(), Some(filter))
     }
 
     fn high_reach_cut(&self, filter: &LogSourceKey) -> u32 {
@@ -123,12 +120,7 @@ impl IndexCorpus {
 /// How many of the rules making `test` make it under a logsource the scope
 /// selects.
 fn scoped_rules(data: &ArchivedIndexData, test: Test, scope: &[bool]) -> u32 {
-    let mut rules: Vec<u32> = rule_logsources(data, test)
-        .filter(|&(_, logsource)| scope[logsource as usize])
-        .map(|(rule, _)| rule)
-        .collect();
-    rules.dedup();
-    rules.len() as u32
+    rules_under(data, test, |logsource| scope[logsource as usize]).count() as u32
 }
 
 /// The vendors among the rules, in vendor order.
@@ -237,14 +229,9 @@ impl CorpusSource for IndexCorpus {
         let end = indicators.partition_point(|i| (i.field.to_native(), i.op) <= (field, op));
         let scope = self.scope(logsource);
         let prefix = prefix.to_lowercase();
-        let mut values: Vec<(u32, usize)> = (first..end)
-            .filter(|&i| indicators[i].value.starts_with(prefix.as_str()))
-            .map(|i| {
-                (
-                    scoped_rules(data, Test::indicator(data, i as u32), &scope),
-                    i,
-                )
-            })
+        let mut values: Vec<(u32, usize)> = Test::range(data, TestKind::Indicator, first..end)
+            .filter(|(i, _)| indicators[*i].value.starts_with(prefix.as_str()))
+            .map(|(i, test)| (scoped_rules(data, test, &scope), i))
             .filter(|&(rules, _)| rules > 0)
             .collect();
         values.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -7,7 +7,7 @@ use super::events::events;
 use super::model::*;
 use super::normalize::{IndicatorKey, NORMALIZER, technique};
 use super::store::{FORMAT_VERSION, Index};
-use super::tables::{Test, rule_logsources};
+use super::tables::{Test, TestKind, rule_logsources, rules_under};
 use crate::corpus::predicate::{Operator, Polarity};
 use crate::corpus::rule::{LogSourceKey, Vendor};
 use crate::corpus::sigma::{SigmaValue, field_predicates};
@@ -463,22 +463,31 @@ pub(crate) fn find_key<T>(
         .ok()
 }
 
+/// Which logsources (by position) the filter selects; all without one.
+/// Computed once per query: a field's hover reads thousands of tests.
+pub fn scope(data: &ArchivedIndexData, filter: Option<&LogSourceKey>) -> Vec<bool> {
+    (0..data.logsources.len() as u32)
+        .map(|ls| filter.is_none_or(|f| f.selects(&logsource_key(data, ls))))
+        .collect()
+}
+
 /// `(rule, logsource)` positions of the rules making `test` under a
-/// logsource the filter selects (a sequence rule once per step's logsource).
+/// logsource in scope (a sequence rule once per step's logsource).
 fn in_scope<'a>(
     data: &'a ArchivedIndexData,
     test: Test<'a>,
-    filter: Option<&'a LogSourceKey>,
+    scope: &'a [bool],
 ) -> impl Iterator<Item = (u32, u32)> + 'a {
-    rule_logsources(data, test)
-        .filter(move |&(_, ls)| filter.is_none_or(|f| f.selects(&logsource_key(data, ls))))
+    rule_logsources(data, test).filter(move |&(_, ls)| scope[ls as usize])
 }
 
-/// The distinct rules making `test` under a logsource the filter selects.
-fn rules_in_scope(data: &ArchivedIndexData, test: Test, filter: Option<&LogSourceKey>) -> Vec<u32> {
-    let mut rules: Vec<u32> = in_scope(data, test, filter).map(|(rule, _)| rule).collect();
-    rules.dedup();
-    rules
+/// The distinct rules making `test` under a logsource in scope.
+fn rules_in_scope<'a>(
+    data: &'a ArchivedIndexData,
+    test: Test<'a>,
+    scope: &'a [bool],
+) -> impl Iterator<Item = u32> + 'a {
+    rules_under(data, test, move |ls| scope[ls as usize])
 }
 
 /// How many rules test `FIELD|MODIFIERS VALUE`, and which.
@@ -491,6 +500,7 @@ pub fn reach(
 ) -> Result<Reach, String> {
     let key = parse_indicator(field_spec, value, logsource)?;
     let field = field_position(data, &key.field);
+    let scope = scope(data, logsource);
     let indicator = field.and_then(|f| {
         find_key(
             &data.indicators,
@@ -500,7 +510,7 @@ pub fn reach(
         )
     });
     let positive: Vec<u32> = indicator.map_or_else(Vec::new, |i| {
-        rules_in_scope(data, Test::indicator(data, i as u32), logsource)
+        rules_in_scope(data, Test::indicator(data, i as u32), &scope).collect()
     });
     let as_exclusion = field
         .and_then(|f| {
@@ -512,7 +522,7 @@ pub fn reach(
             )
         })
         .map_or(0, |e| {
-            rules_in_scope(data, Test::exclusion(data, e as u32), logsource).len()
+            rules_in_scope(data, Test::exclusion(data, e as u32), &scope).count()
         });
     let rule = |r: &u32| &data.rules[*r as usize];
     Ok(Reach {
@@ -528,7 +538,7 @@ pub fn reach(
                 .map(|t| data.techniques[t.to_native() as usize].id.to_string())
         })),
         per_logsource: count_names(indicator.into_iter().flat_map(|i| {
-            in_scope(data, Test::indicator(data, i as u32), logsource)
+            in_scope(data, Test::indicator(data, i as u32), &scope)
                 .map(|(_, ls)| logsource_name(data, ls))
         })),
         rules: positive
@@ -556,19 +566,18 @@ pub fn field_usage(
 ) -> Option<FieldUsage> {
     let position = field_position(data, name)?;
     let field = &data.fields[position as usize];
-    let selected = |ls: u32| logsource.is_none_or(|f| f.selects(&logsource_key(data, ls)));
+    let scope = scope(data, logsource);
     let per_logsource: Vec<ArchivedCount> = field
         .rules_per_logsource
         .iter()
-        .filter(|c| selected(c.key.to_native()))
+        .filter(|c| scope[c.key.to_native() as usize])
         .copied()
         .collect();
     let indicators = field_rows(&data.indicators, |i| i.field.to_native(), position);
     let exclusions = field_rows(&data.exclusions, |e| e.field.to_native(), position);
-    let mut top: Vec<IndicatorRow> = indicators
-        .clone()
-        .map(|i| {
-            let scoped = rules_in_scope(data, Test::indicator(data, i as u32), logsource).len();
+    let mut top: Vec<IndicatorRow> = Test::range(data, TestKind::Indicator, indicators.clone())
+        .map(|(i, test)| {
+            let scoped = rules_in_scope(data, test, &scope).count();
             positive_row(data, i as u32, scoped as u32)
         })
         .filter(|row| row.rules > 0)
@@ -582,14 +591,17 @@ pub fn field_usage(
     // Distinct rules per operator, within the filter.
     let mut rules_per_op: std::collections::BTreeMap<u8, std::collections::BTreeSet<u32>> =
         Default::default();
-    let tests = indicators
-        .map(|i| (data.indicators[i].op, Test::indicator(data, i as u32)))
-        .chain(exclusions.map(|e| (data.exclusions[e].op, Test::exclusion(data, e as u32))));
+    let tests = Test::range(data, TestKind::Indicator, indicators)
+        .map(|(i, test)| (data.indicators[i].op, test))
+        .chain(
+            Test::range(data, TestKind::Exclusion, exclusions)
+                .map(|(e, test)| (data.exclusions[e].op, test)),
+        );
     for (op, test) in tests {
         rules_per_op
             .entry(op)
             .or_default()
-            .extend(rules_in_scope(data, test, logsource));
+            .extend(rules_in_scope(data, test, &scope));
     }
     let mut operators: Vec<NameCount> = rules_per_op
         .into_iter()

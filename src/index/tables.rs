@@ -2,6 +2,7 @@
 //! tests per rule): computed once per loaded index, for the corpus checks.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use rkyv::rend::u32_le;
 
@@ -141,6 +142,54 @@ impl<'a> Test<'a> {
     }
 }
 
+/// Which stored tests: positive ones (`indicators`) or `exclusions`.
+#[derive(Clone, Copy)]
+pub enum TestKind {
+    Indicator,
+    Exclusion,
+}
+
+impl<'a> Test<'a> {
+    /// The tests of `kind` at `positions`, in order, their step rows found
+    /// in one walk (a field's hover reads thousands).
+    pub fn range(
+        data: &'a ArchivedIndexData,
+        kind: TestKind,
+        positions: Range<usize>,
+    ) -> impl Iterator<Item = (usize, Test<'a>)> + 'a {
+        let steps = match kind {
+            TestKind::Indicator => &data.indicator_steps,
+            TestKind::Exclusion => &data.exclusion_steps,
+        };
+        tests_in(steps, positions, move |position| match kind {
+            TestKind::Indicator => &data.indicators[position].rules,
+            TestKind::Exclusion => &data.exclusions[position].rules,
+        })
+    }
+}
+
+fn tests_in<'a>(
+    steps: &'a [ArchivedStepLogSource],
+    positions: Range<usize>,
+    rules_of: impl Fn(usize) -> &'a [u32_le] + 'a,
+) -> impl Iterator<Item = (usize, Test<'a>)> + 'a {
+    let mut rest =
+        &steps[steps.partition_point(|s| (s.test.to_native() as usize) < positions.start)..];
+    positions.map(move |position| {
+        let own = rest
+            .iter()
+            .take_while(|s| s.test.to_native() as usize == position)
+            .count();
+        let (steps, after) = rest.split_at(own);
+        rest = after;
+        let test = Test {
+            rules: rules_of(position),
+            steps,
+        };
+        (position, test)
+    })
+}
+
 /// The entries of `test` in a sorted step list.
 fn steps_of(steps: &[ArchivedStepLogSource], test: u32) -> &[ArchivedStepLogSource] {
     let start = steps.partition_point(|s| s.test.to_native() < test);
@@ -167,6 +216,21 @@ pub fn rule_logsources<'a>(
             .chain((start == end).then_some(own))
             .map(move |logsource| (rule, logsource))
     })
+}
+
+/// The distinct rules making `test` under a logsource `selected` accepts,
+/// in rule order. Lazily: hovering a field counts thousands of tests.
+pub fn rules_under<'a>(
+    data: &'a ArchivedIndexData,
+    test: Test<'a>,
+    selected: impl Fn(u32) -> bool + 'a,
+) -> impl Iterator<Item = u32> + 'a {
+    // A rule's logsources come together: skip its repeats.
+    let mut last = None;
+    rule_logsources(data, test)
+        .filter(move |&(_, logsource)| selected(logsource))
+        .map(|(rule, _)| rule)
+        .filter(move |&rule| last.replace(rule) != Some(rule))
 }
 
 /// `(logsource position, rules)` for the rules making `test`, by logsource.
