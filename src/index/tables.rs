@@ -41,12 +41,11 @@ impl RuleTables {
             exclusions_by_logsource: vec![Vec::new(); data.logsources.len()],
             sigma_fields_by_logsource: vec![Vec::new(); data.logsources.len()],
         };
-        for (position, indicator) in data.indicators.iter().enumerate() {
-            for rule in indicator.rules.iter() {
+        for (position, test) in Test::range(data, TestKind::Indicator, 0..data.indicators.len()) {
+            for rule in test.rules {
                 tables.indicators[rule.to_native() as usize].push(position as u32);
             }
-            let test = Test::indicator(data, position as u32);
-            match indicator.rules.as_slice() {
+            match test.rules {
                 // Most tests are one rule's, made under its logsource: skip the grouping.
                 [rule] if test.steps.is_empty() => {
                     let logsource = data.rules[rule.to_native() as usize].logsource;
@@ -62,16 +61,17 @@ impl RuleTables {
         for reaches in &mut tables.reach_by_logsource {
             reaches.sort_unstable();
         }
-        for (position, exclusion) in data.exclusions.iter().enumerate() {
+        for (position, test) in Test::range(data, TestKind::Exclusion, 0..data.exclusions.len()) {
+            let exclusion = &data.exclusions[position];
             let position = position as u32;
-            for rule in exclusion.rules.iter() {
+            for rule in test.rules {
                 tables.exclusions[rule.to_native() as usize].push(position);
             }
             for count in exclusion.per_indicator.iter() {
                 tables.exclusions_by_indicator[count.key.to_native() as usize]
                     .push((position, count.rules.to_native()));
             }
-            for (logsource, rules) in per_logsource(data, Test::exclusion(data, position)) {
+            for (logsource, rules) in per_logsource(data, test) {
                 tables.exclusions_by_logsource[logsource as usize].push((position, rules));
             }
         }
