@@ -87,3 +87,29 @@ fn a_bad_index_file_stops_the_server_with_a_clear_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("not a sigmalens corpus index"), "{stderr}");
 }
+
+#[test]
+fn corpus_findings_follow_when_the_tables_are_ready() {
+    let mut session = Session::start();
+    session.initialize(&["utf-8"]);
+    session.open(include_str!("fixtures/checks/SL801/fires.yml"));
+    let codes = |diagnostics: &Value| -> Vec<String> {
+        diagnostics
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    // The first publish may come before the corpus tables exist (structural
+    // findings only); the corpus findings then follow for the same version.
+    let first = codes(&session.diagnostics(1));
+    let last = if first.iter().any(|c| c == "SL801") {
+        first
+    } else {
+        assert!(first.iter().all(|c| !c.starts_with("SL8")), "{first:?}");
+        codes(&session.diagnostics(1))
+    };
+    assert!(last.iter().any(|c| c == "SL801"), "{last:?}");
+    session.shutdown();
+}

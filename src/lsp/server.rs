@@ -18,10 +18,22 @@ use crate::rule::RuleFile;
 use crate::syntax::yaml::YamlFile;
 use crate::syntax::{LineIndex, PositionEncoding};
 
-pub struct SigmaServer {
+/// Cheap to clone: a task relinting later holds one.
+#[derive(Clone)]
+pub struct SigmaServer(Arc<Shared>);
+
+pub struct Shared {
     client: Client,
     corpus: Arc<dyn CorpusSource>,
     state: Mutex<State>,
+}
+
+impl std::ops::Deref for SigmaServer {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 #[derive(Default)]
@@ -35,11 +47,11 @@ struct State {
 
 impl SigmaServer {
     pub fn new(client: Client, corpus: Arc<dyn CorpusSource>) -> SigmaServer {
-        SigmaServer {
+        SigmaServer(Arc::new(Shared {
             client,
             corpus,
             state: Mutex::new(State::default()),
-        }
+        }))
     }
 
     /// The state, even after a panic elsewhere poisoned the lock: every
@@ -89,7 +101,34 @@ impl SigmaServer {
         self.lint_and_publish(&uri).await;
     }
 
+    /// Lints `uri` and publishes the findings. Until the corpus tables are
+    /// built (at start, on another thread), the other findings go out at
+    /// once and the corpus ones follow when the tables are ready.
     async fn lint_and_publish(&self, uri: &Uri) {
+        let tables_pending = self
+            .corpus
+            .index()
+            .is_some_and(|i| i.tables_if_built().is_none());
+        if tables_pending {
+            let server = self.clone();
+            let uri = uri.clone();
+            tokio::spawn(async move {
+                let corpus = server.corpus.clone();
+                let built = tokio::task::spawn_blocking(move || {
+                    if let Some(index) = corpus.index() {
+                        index.tables();
+                    }
+                });
+                if built.await.is_ok() {
+                    server.publish_findings(&uri, true).await;
+                }
+            });
+        }
+        self.publish_findings(uri, !tables_pending).await;
+    }
+
+    /// Lints `uri`, with the corpus checks or without, and publishes.
+    async fn publish_findings(&self, uri: &Uri, with_corpus: bool) {
         let (document, settings, settings_error, encoding) = {
             let mut state = self.state();
             let Some(document) = state.documents.get(uri).cloned() else {
@@ -107,7 +146,7 @@ impl SigmaServer {
                 file,
                 document.path.as_deref(),
                 &settings,
-                self.corpus.index(),
+                self.corpus.index().filter(|_| with_corpus),
             )
         }) else {
             return;
