@@ -420,12 +420,15 @@ fn keys_beside<'r>(
     selection: &str,
     at: TextRange,
 ) -> BTreeSet<&'r str> {
+    // Byte columns: both sides are measured the same way on their lines.
     let column = |offset: u32| {
-        let before = &text[..offset as usize];
+        let before = text.get(..offset as usize)?;
         let line_start = before.rfind('\n').map_or(0, |n| n + 1);
-        (offset as usize - line_start, &before[line_start..])
+        Some((offset as usize - line_start, &before[line_start..]))
     };
-    let (cursor_column, indent) = column(at.start);
+    let Some((cursor_column, indent)) = column(at.start) else {
+        return BTreeSet::new();
+    };
     let Some(selection) = rule.detection.as_ref().and_then(|d| d.selection(selection)) else {
         return BTreeSet::new();
     };
@@ -439,7 +442,8 @@ fn keys_beside<'r>(
         && map
             .items
             .first()
-            .is_some_and(|item| column(item.key.range.start).0 == cursor_column);
+            .and_then(|item| column(item.key.range.start))
+            .is_some_and(|(key_column, _)| key_column == cursor_column);
     if !same_map {
         return BTreeSet::new();
     }
