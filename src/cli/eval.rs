@@ -269,13 +269,9 @@ pub struct TagScore {
 /// (does it suggest a technique the rule lost?).
 pub fn score_tags(index: &Index, tests: &[TestRule], settings: &Settings) -> TagScore {
     let thresholds = &settings.thresholds;
-    let min_rules = thresholds.corpus_min_rules as usize;
-    let min_similar = (min_rules / 2).max(1);
-    let unusual = |rule: &RuleInCorpus, id: &str| {
-        uncarried(rule, id, min_similar, thresholds.unusual_tag_jaccard).is_some()
-    };
+    let unusual = |rule: &RuleInCorpus, id: &str| uncarried(rule, id, thresholds).is_some();
     let suggest = |rule: &RuleInCorpus, techniques: &BTreeSet<String>| {
-        suggest_techniques(rule, techniques, min_rules, thresholds.suggested_tag_share)
+        suggest_techniques(rule, techniques, thresholds)
     };
     let in_corpus: Vec<RuleInCorpus> = tests
         .iter()

@@ -3,6 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::checks::corpus::RuleInCorpus;
 use crate::checks::util::rule_start;
 use crate::checks::{Context, Diagnostic};
+use crate::config::Thresholds;
 
 crate::check! {
     /// ## What it does
@@ -31,19 +32,14 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(in_corpus) = ctx.in_corpus() else {
         return;
     };
-    let thresholds = &ctx.settings.thresholds;
     let range = ctx
         .rule
         .tags
         .first()
         .map_or_else(|| rule_start(ctx.rule), |t| t.range);
     let data = in_corpus.data();
-    for suggestion in suggest_techniques(
-        in_corpus,
-        &in_corpus.techniques,
-        thresholds.corpus_min_rules as usize,
-        thresholds.suggested_tag_share,
-    ) {
+    for suggestion in suggest_techniques(in_corpus, &in_corpus.techniques, &ctx.settings.thresholds)
+    {
         let record = &data.techniques[suggestion.technique as usize];
         out.push(Diagnostic::new(
             &CHECK,
@@ -72,8 +68,8 @@ pub struct TechniqueSuggestion {
 
 /// The techniques, not among `techniques` (v19 ids, a parent covering its
 /// sub-techniques), that most of the rule's tests used by at least
-/// `min_rules` corpus rules point to; a test points to the technique that
-/// at least `min_share` of its rules carry.
+/// `corpus-min-rules` corpus rules point to; a test points to the technique
+/// that at least `suggested-tag-share` of its rules carry.
 ///
 /// In `sigmalens eval`, a share of 0.25 suggested a tag for 4.6% of fully
 /// tagged rules while recovering 2.4% of techniques removed from them; 0.35
@@ -81,9 +77,9 @@ pub struct TechniqueSuggestion {
 pub fn suggest_techniques(
     in_corpus: &RuleInCorpus,
     techniques: &BTreeSet<String>,
-    min_rules: usize,
-    min_share: f64,
+    thresholds: &Thresholds,
 ) -> Vec<TechniqueSuggestion> {
+    let min_rules = thresholds.corpus_min_rules as usize;
     let data = in_corpus.data();
     let mut voters = 0;
     let mut votes: BTreeMap<u32, usize> = BTreeMap::new();
@@ -102,9 +98,9 @@ pub fn suggest_techniques(
         let top = per_technique
             .into_iter()
             .max_by_key(|&(technique, rules)| (rules, std::cmp::Reverse(technique)));
-        if let Some((technique, _)) =
-            top.filter(|&(_, top_rules)| top_rules as f64 >= min_share * rules.len() as f64)
-        {
+        if let Some((technique, _)) = top.filter(|&(_, top_rules)| {
+            top_rules as f64 >= thresholds.suggested_tag_share * rules.len() as f64
+        }) {
             *votes.entry(technique).or_default() += 1;
         }
     }

@@ -1,6 +1,7 @@
 use crate::checks::corpus::RuleInCorpus;
 use crate::checks::util::technique_id;
 use crate::checks::{Context, Diagnostic};
+use crate::config::Thresholds;
 use crate::index::normalize::technique;
 
 crate::check! {
@@ -35,46 +36,41 @@ fn run(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let thresholds = &ctx.settings.thresholds;
-    let min_similar = (thresholds.corpus_min_rules / 2).max(1) as usize;
-    let min_jaccard = thresholds.unusual_tag_jaccard;
     for tag in &ctx.rule.tags {
         let Some(id) = technique_id(&tag.value) else {
             continue;
         };
         let id = technique(&id);
-        if let Some(similar) = uncarried(in_corpus, &id, min_similar, min_jaccard) {
+        if let Some(similar) = uncarried(in_corpus, &id, thresholds) {
             out.push(Diagnostic::new(
                 &CHECK,
                 tag.range,
                 format!(
                     "none of the {similar} most similar corpus rules (sharing at least {:.0}% \
                      of their tests) is tagged {id} or a technique of its family",
-                    min_jaccard * 100.0
+                    thresholds.unusual_tag_jaccard * 100.0
                 ),
             ));
         }
     }
 }
 
-/// How many similar rules (sharing at least `min_jaccard` of their tests)
-/// were read, when there were at least `min_similar` and none of them
-/// carries technique `id` (a v19 id), its parent or a sibling sub-technique:
-/// those are a matter of precision, not the slip this check looks for.
+/// How many similar rules (a Jaccard similarity of at least
+/// `unusual-tag-jaccard`) were read, when there were at least
+/// `corpus-min-rules` / 2 and none of them carries technique `id` (a v19
+/// id), its parent or a sibling sub-technique: those are a matter of
+/// precision, not the slip this check looks for.
 ///
 /// In `sigmalens eval`, reading every rule sharing a test flagged 16% of
 /// real tags (and 25% of tags copied from another rule); from a Jaccard of
 /// 0.3 up it flags 1.6% of real tags and 4.6% of copied ones.
-pub fn uncarried(
-    in_corpus: &RuleInCorpus,
-    id: &str,
-    min_similar: usize,
-    min_jaccard: f64,
-) -> Option<usize> {
+pub fn uncarried(in_corpus: &RuleInCorpus, id: &str, thresholds: &Thresholds) -> Option<usize> {
+    let min_similar = (thresholds.corpus_min_rules / 2).max(1) as usize;
     let data = in_corpus.data();
     let similar: Vec<_> = in_corpus
         .similar()
         .iter()
-        .filter(|s| s.jaccard >= min_jaccard)
+        .filter(|s| s.jaccard >= thresholds.unusual_tag_jaccard)
         .take(NEIGHBOURS)
         .collect();
     if similar.len() < min_similar {
