@@ -15,7 +15,7 @@ use rkyv::rend::u32_le;
 
 use super::model::{ArchivedIndexData, op_code};
 use super::query::{self, Limits, NameCount, field_position, logsource_key, parse_indicator};
-use super::tables::{Test, TestKind, rules_under};
+use super::tables::{Test, TestKind, rules_in_scope};
 use super::{Index, IndexError};
 use crate::analysis::corpus::{
     CorpusSource, FieldAlias, FieldUsage, LogSourceKey, RuleCount, RuleExample, ValueInfo,
@@ -115,12 +115,6 @@ impl IndexCorpus {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-/// How many of the rules making `test` make it under a logsource the scope
-/// selects.
-fn scoped_rules(data: &ArchivedIndexData, test: Test, scope: &[bool]) -> u32 {
-    rules_under(data, test, |logsource| scope[logsource as usize]).count() as u32
 }
 
 /// The vendors among the rules, in vendor order.
@@ -231,7 +225,7 @@ impl CorpusSource for IndexCorpus {
         let prefix = prefix.to_lowercase();
         let mut values: Vec<(u32, usize)> = Test::range(data, TestKind::Indicator, first..end)
             .filter(|(i, _)| indicators[*i].value.starts_with(prefix.as_str()))
-            .map(|(i, test)| (scoped_rules(data, test, &scope), i))
+            .map(|(i, test)| (rules_in_scope(data, test, &scope).count() as u32, i))
             .filter(|&(rules, _)| rules > 0)
             .collect();
         values.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -7,7 +7,7 @@ use super::events::events;
 use super::model::*;
 use super::normalize::{IndicatorKey, NORMALIZER, technique};
 use super::store::{FORMAT_VERSION, Index};
-use super::tables::{Test, TestKind, rule_logsources, rules_under};
+use super::tables::{Test, TestKind, rule_logsources, rules_in_scope};
 use crate::corpus::predicate::{Operator, Polarity};
 use crate::corpus::rule::{LogSourceKey, Vendor};
 use crate::corpus::sigma::{SigmaValue, field_predicates};
@@ -479,15 +479,6 @@ fn in_scope<'a>(
     scope: &'a [bool],
 ) -> impl Iterator<Item = (u32, u32)> + 'a {
     rule_logsources(data, test).filter(move |&(_, ls)| scope[ls as usize])
-}
-
-/// The distinct rules making `test` under a logsource in scope.
-fn rules_in_scope<'a>(
-    data: &'a ArchivedIndexData,
-    test: Test<'a>,
-    scope: &'a [bool],
-) -> impl Iterator<Item = u32> + 'a {
-    rules_under(data, test, move |ls| scope[ls as usize])
 }
 
 /// How many rules test `FIELD|MODIFIERS VALUE`, and which.

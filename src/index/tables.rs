@@ -218,17 +218,18 @@ pub fn rule_logsources<'a>(
     })
 }
 
-/// The distinct rules making `test` under a logsource `selected` accepts,
-/// in rule order. Lazily: hovering a field counts thousands of tests.
-pub fn rules_under<'a>(
+/// The distinct rules making `test` under a logsource in `scope` (by
+/// logsource position), in rule order. Lazily: hovering a field counts
+/// thousands of tests.
+pub fn rules_in_scope<'a>(
     data: &'a ArchivedIndexData,
     test: Test<'a>,
-    selected: impl Fn(u32) -> bool + 'a,
+    scope: &'a [bool],
 ) -> impl Iterator<Item = u32> + 'a {
     // A rule's logsources come together: skip its repeats.
     let mut last = None;
     rule_logsources(data, test)
-        .filter(move |&(_, logsource)| selected(logsource))
+        .filter(move |&(_, logsource)| scope[logsource as usize])
         .map(|(rule, _)| rule)
         .filter(move |&rule| last.replace(rule) != Some(rule))
 }
